@@ -1,0 +1,45 @@
+# AuthHub — two commands: `make run` serves, `make test` tests. Both install what they need first.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export AUTHHUB_PORT ?= 8000
+
+.PHONY: setup run test test-fast lint format bench sandbox lock migrate createsuperuser clean
+
+setup:
+	@scripts/setup.sh
+
+run: setup
+	@$(PY) manage.py migrate --noinput -v 0
+	@$(PY) manage.py bootstrap
+	@exec $(PY) manage.py serve
+
+test: setup
+	@$(PY) -m ruff check .
+	@$(PY) -m pytest -n $${PYTEST_WORKERS:-auto} $(PYTEST_ARGS)
+
+test-fast: setup
+	@$(PY) -m pytest -n $${PYTEST_WORKERS:-auto} -m "not slow" $(PYTEST_ARGS)
+
+lint: setup
+	@$(PY) -m ruff check .
+
+format: setup
+	@$(PY) -m ruff format . && $(PY) -m ruff check --fix .
+
+migrate: setup
+	@$(PY) manage.py migrate --noinput
+
+createsuperuser: setup
+	@$(PY) manage.py createsuperuser
+
+# Regenerate requirements/lock.txt from requirements/base.txt in a throwaway venv.
+lock:
+	@rm -rf /tmp/authhub-lock && python3 -m venv /tmp/authhub-lock
+	@/tmp/authhub-lock/bin/pip install -q -r requirements/base.txt
+	@{ echo "# Exact versions CI tested. Regenerate with \`make lock\` after changing requirements/base.txt."; \
+	   /tmp/authhub-lock/bin/pip freeze; } > requirements/lock.txt
+	@echo "requirements/lock.txt updated"
+
+clean:
+	rm -rf $(VENV) .authhub

@@ -1,0 +1,13 @@
+"""Test settings: the real settings, with a private data directory per test process (xdist worker)."""
+
+import os
+import tempfile
+
+os.environ["AUTHHUB_DATA_DIR"] = os.environ.get("AUTHHUB_TEST_DATA_DIR") or tempfile.mkdtemp(prefix="authhub-test-")
+os.environ.setdefault("AUTHHUB_ENV", "development")
+os.environ.pop("DATABASE_URL", None)
+os.environ.pop("REDIS_URL", None)
+
+from authhub.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast users for admin tests
