@@ -89,7 +89,8 @@ class Profile(models.Model):
 
     id = PrefixedIdField(prefix="prof")
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="profiles")
-    name = models.CharField(max_length=255, null=True, blank=True)
+    # NULL, not "", for unnamed profiles: the per-project unique constraint must allow many of them.
+    name = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -106,6 +106,17 @@ def keyset_summary(handle_or_info: tink.KeysetHandle | tink_pb2.KeysetInfo) -> l
     ]
 
 
+def wrapped_keyset_master_key_id(wrapped: str) -> int | None:
+    """Which master key wrapped an organization keyset (from its ciphertext prefix)."""
+    import base64
+    import json
+
+    try:
+        return ciphertext_key_id(base64.b64decode(json.loads(wrapped)["encryptedKeyset"]))
+    except (ValueError, KeyError):
+        return None
+
+
 def ciphertext_key_id(ciphertext: bytes) -> int | None:
     if len(ciphertext) < _PREFIX_SIZE or ciphertext[0] != 1:
         return None
@@ -152,6 +163,14 @@ class MasterKey:
         self._lock = threading.Lock()
         self._handle: tink.KeysetHandle | None = None
         self._aead: aead.Aead | None = None
+        self._stamp: tuple[int, int] | None = None
+
+    def _file_stamp(self) -> tuple[int, int] | None:
+        try:
+            stat = self.path.stat()
+        except OSError:
+            return None
+        return stat.st_mtime_ns, stat.st_size
 
     def _load(self) -> None:
         if not self.path.exists():
@@ -160,6 +179,7 @@ class MasterKey:
             if create_master_key_file(self.path):
                 logger.warning("Created a development master key at %s (mode 0600). Back it up.", self.path)
         try:
+            self._stamp = self._file_stamp()
             text = self.path.read_text()
             self._handle = tink.json_proto_keyset_format.parse(text, secret_key_access.TOKEN)
         except (OSError, tink.TinkError) as exc:
@@ -186,6 +206,12 @@ class MasterKey:
         with self._lock:
             self._load()
 
+    def refresh(self) -> None:
+        """Reload when the file changed (a master-key rotation by another process); a stat() otherwise."""
+        with self._lock:
+            if self._handle is None or self._file_stamp() != self._stamp:
+                self._load()
+
     @property
     def primary_key_id(self) -> int:
         return self.handle.keyset_info().primary_key_id
@@ -195,6 +221,7 @@ class MasterKey:
         with self._lock:
             self._handle = handle
             self._aead = handle.primitive(aead.Aead)
+            self._stamp = self._file_stamp()
 
 
 # --- per-organization keysets -------------------------------------------------------------------------
@@ -207,7 +234,7 @@ class _CachedKeyset:
     primitive: aead.Aead
 
 
-def _org_ad(organization_id: str) -> bytes:
+def organization_ad(organization_id: str) -> bytes:
     return f"authhub/keyset/v1|{organization_id}".encode()
 
 
@@ -224,17 +251,19 @@ class Keyring:
         return self.wrap(organization_id, tink.new_keyset_handle(KEY_TEMPLATE))
 
     def wrap(self, organization_id: str, handle: tink.KeysetHandle) -> str:
-        return tink.json_proto_keyset_format.serialize_encrypted(handle, self.master.aead, _org_ad(organization_id))
+        # Always wrap with the newest master key, even if another process rotated it.
+        self.master.refresh()
+        return tink.json_proto_keyset_format.serialize_encrypted(handle, self.master.aead, organization_ad(organization_id))
 
     def unwrap(self, organization_id: str, wrapped: str) -> tink.KeysetHandle:
         try:
-            return tink.json_proto_keyset_format.parse_encrypted(wrapped, self.master.aead, _org_ad(organization_id))
+            return tink.json_proto_keyset_format.parse_encrypted(wrapped, self.master.aead, organization_ad(organization_id))
         except tink.TinkError:
             # Another process may have rotated the master key since we read the file.
             self.master.reload()
             try:
                 return tink.json_proto_keyset_format.parse_encrypted(
-                    wrapped, self.master.aead, _org_ad(organization_id)
+                    wrapped, self.master.aead, organization_ad(organization_id)
                 )
             except tink.TinkError:
                 raise DecryptionError(

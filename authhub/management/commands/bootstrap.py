@@ -26,7 +26,7 @@ class Command(BaseCommand):
         os.chmod(path, 0o600)
         self.stdout.write(
             "\n"
-            "  Your first API key (shown once; also saved to %s, mode 0600):\n\n"
-            "      %s\n\n"
-            "  Use it with the kernel SDK:  Kernel(api_key=..., base_url=%r)\n" % (path, key, conf.public_base_url)
+            f"  Your first API key (shown once; also saved to {path}, mode 0600):\n\n"
+            f"      {key}\n\n"
+            f"  Use it with the kernel SDK:  Kernel(api_key=..., base_url={conf.public_base_url!r})\n"
         )
