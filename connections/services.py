@@ -150,6 +150,9 @@ def proxy_check(*, proxy: Proxy, url: str | None = None) -> tuple[Proxy, str]:
             error = f"the proxy answered {response.status_code} {response.reason_phrase}"
     except httpx.ProxyError as exc:
         error = f"proxy error: {_describe(exc)}"
+    except httpx.ConnectError as exc:
+        # Every connection goes to the proxy first, so this one is the proxy's.
+        error = f"cannot connect to the proxy: {_describe(exc)}"
     except httpx.HTTPError as exc:
         error = f"{type(exc).__name__}: {_describe(exc)}"
     finally:
