@@ -10,7 +10,13 @@ from django.conf import settings
 from django.core.management import call_command
 
 from connections.models import Proxy
-from credentials.crypto import DecryptionError, Keyring, MasterKey, ciphertext_key_id, wrapped_keyset_master_key_id
+from credentials.crypto import (
+    DecryptionError,
+    Keyring,
+    MasterKey,
+    ciphertext_key_id,
+    wrapped_keyset_master_key_id,
+)
 from credentials.fields import encrypted_fields
 from credentials.models import Credential, OrganizationKeyset
 
@@ -107,7 +113,6 @@ def test_destroying_disabled_keys_keeps_current_secrets_readable(tenant, client)
         assert Credential.objects.get(pk=pk).values == values
 
 
-@pytest.mark.xdist_group("master-key")
 def test_master_key_rotation_rewraps_every_keyset_and_loses_nothing(tenant, client):
     expected = seed(client, 2)
     path = settings.AUTHHUB.master_key_file
