@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from authhub.api.serializers import StrictSerializer, timestamp
@@ -15,6 +16,10 @@ MAX_VALUES_BYTES = 64 * 1024
 TOTP_ALGORITHMS = ["SHA1", "SHA256", "SHA512"]
 
 
+@extend_schema_field(
+    {"type": "object", "additionalProperties": {"type": "string"}, "writeOnly": True,
+     "example": {"username": "octocat", "password": "…"}}
+)
 class SecretValuesField(serializers.Field):
     """A flat ``{key: string}`` dict. Values are kept exactly as sent (no trimming) and never echoed."""
 

@@ -12,9 +12,9 @@ from authhub.api.exceptions import error_body
 from authhub.models import Project
 
 
+# Base for API views acting on the caller's project. (No docstring: drf-spectacular would show it as
+# the description of every operation.)
 class ProjectApi(APIView):
-    """Base for API views acting on the caller's project."""
-
     request: Request
 
     @property
