@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from authhub.errors import AppError, Conflict, NotFound
 from authhub.models import Project
+from authhub.selectors import get_by_id_or_name
 from connections.models import Profile, Proxy
 
 logger = logging.getLogger(__name__)
@@ -178,13 +179,7 @@ def _describe(exc: Exception) -> str:
 
 
 def profile_get(*, project: Project, ref: str) -> Profile:
-    profile = (
-        Profile.objects.filter(project=project, pk=ref).first()
-        or Profile.objects.filter(project=project, name=ref).first()
-    )
-    if profile is None:
-        raise NotFound(f"Profile {ref!r} was not found.")
-    return profile
+    return get_by_id_or_name(Profile.objects.filter(project=project), ref, "Profile")
 
 
 def _save_profile(profile: Profile, **kwargs: Any) -> None:

@@ -16,7 +16,7 @@ import logging
 import os
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,35 +67,32 @@ def keyset_add_primary(handle: tink.KeysetHandle) -> tuple[tink.KeysetHandle, in
     return _from_proto(keyset), fresh.primary_key_id
 
 
-def keyset_disable_secondaries(handle: tink.KeysetHandle) -> tuple[tink.KeysetHandle, list[int]]:
+def _change_status(
+    handle: tink.KeysetHandle, select: Callable[[tink_pb2.Keyset, tink_pb2.Keyset.Key], bool], status: int
+) -> tuple[tink.KeysetHandle, list[int]]:
     keyset = _to_proto(handle)
-    disabled = []
+    changed = []
     for key in keyset.key:
-        if key.key_id != keyset.primary_key_id and key.status == tink_pb2.ENABLED:
-            key.status = tink_pb2.DISABLED
-            disabled.append(key.key_id)
-    return _from_proto(keyset), disabled
+        if select(keyset, key):
+            key.status = status
+            if status == tink_pb2.DESTROYED:
+                key.ClearField("key_data")
+            changed.append(key.key_id)
+    return _from_proto(keyset), changed
+
+
+def keyset_disable_secondaries(handle: tink.KeysetHandle) -> tuple[tink.KeysetHandle, list[int]]:
+    return _change_status(
+        handle, lambda ks, key: key.key_id != ks.primary_key_id and key.status == tink_pb2.ENABLED, tink_pb2.DISABLED
+    )
 
 
 def keyset_enable_disabled(handle: tink.KeysetHandle) -> tuple[tink.KeysetHandle, list[int]]:
-    keyset = _to_proto(handle)
-    enabled = []
-    for key in keyset.key:
-        if key.status == tink_pb2.DISABLED:
-            key.status = tink_pb2.ENABLED
-            enabled.append(key.key_id)
-    return _from_proto(keyset), enabled
+    return _change_status(handle, lambda ks, key: key.status == tink_pb2.DISABLED, tink_pb2.ENABLED)
 
 
 def keyset_destroy_disabled(handle: tink.KeysetHandle) -> tuple[tink.KeysetHandle, list[int]]:
-    keyset = _to_proto(handle)
-    destroyed = []
-    for key in keyset.key:
-        if key.status == tink_pb2.DISABLED:
-            key.status = tink_pb2.DESTROYED
-            key.ClearField("key_data")
-            destroyed.append(key.key_id)
-    return _from_proto(keyset), destroyed
+    return _change_status(handle, lambda ks, key: key.status == tink_pb2.DISABLED, tink_pb2.DESTROYED)
 
 
 def keyset_summary(handle_or_info: tink.KeysetHandle | tink_pb2.KeysetInfo) -> list[tuple[int, str, bool]]:

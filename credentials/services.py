@@ -9,8 +9,9 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from authhub.errors import AppError, Conflict, NotFound
+from authhub.errors import AppError, Conflict
 from authhub.models import Project
+from authhub.selectors import get_by_id_or_name
 from credentials import totp
 from credentials.models import Credential, CredentialAuditEvent
 
@@ -20,14 +21,7 @@ UNSET: Any = object()
 
 
 def credential_get(*, project: Project, ref: str) -> Credential:
-    """By id first, then by name, always inside the caller's project."""
-    credential = (
-        Credential.objects.filter(project=project, pk=ref).first()
-        or Credential.objects.filter(project=project, name=ref).first()
-    )
-    if credential is None:
-        raise NotFound(f"Credential {ref!r} was not found.")
-    return credential
+    return get_by_id_or_name(Credential.objects.filter(project=project), ref, "Credential")
 
 
 def _audit(credential: Credential, action: str, actor: str, **detail: Any) -> None:
