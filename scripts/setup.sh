@@ -36,6 +36,8 @@ if [ ! -x "$chromium_bin" ]; then
     fi
     missing+=(chromium)
 fi
+# ffmpeg turns login screencasts into mp4 replays.
+command -v ffmpeg >/dev/null || missing+=(ffmpeg)
 for pkg in ${AUTHHUB_EXTRA_APT:-}; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
