@@ -33,6 +33,11 @@ migrate: setup
 createsuperuser: setup
 	@$(PY) manage.py createsuperuser
 
+# The sandbox login sites (tests/sites) in the foreground, for trying the login engine by hand.
+# Port 8800 by default: `make sandbox SANDBOX_ARGS="--port 9000 --verbose"`.
+sandbox: setup
+	@$(PY) -m tests.sites $(SANDBOX_ARGS)
+
 # Regenerate requirements/lock.txt from requirements/base.txt in a throwaway venv.
 lock:
 	@rm -rf /tmp/authhub-lock && python3 -m venv /tmp/authhub-lock
@@ -43,3 +48,7 @@ lock:
 
 clean:
 	rm -rf $(VENV) .authhub
+
+# Benchmarks against their floors (hand-written Playwright, direct calls); JSON lines on stdout.
+bench: setup
+	@$(PY) -m bench.engine $(BENCH_ARGS)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from connections.models import Profile, Proxy
+from connections.models import LearnedPlan, Profile, Proxy
 
 
 @admin.register(Proxy)
@@ -44,3 +44,11 @@ class ProfileAdmin(admin.ModelAdmin):
     list_filter = ("project",)
     search_fields = ("name", "id")
     readonly_fields = ("id", "project", "created_at", "updated_at", "last_used_at")
+
+
+@admin.register(LearnedPlan)
+class LearnedPlanAdmin(admin.ModelAdmin):
+    list_display = ("domain", "project", "successes", "updated_at")
+    list_filter = ("project",)
+    search_fields = ("domain",)
+    readonly_fields = ("project", "domain", "plan", "successes", "updated_at")

@@ -101,3 +101,22 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.pk
+
+
+class LearnedPlan(models.Model):
+    """What worked the last time a domain was logged into, replayed first by the next login or re-auth.
+
+    Scoped to a project and a domain: one tenant's plan never steers another tenant's login.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="learned_plans")
+    domain = models.CharField(max_length=253)
+    plan = models.JSONField(default=dict)
+    successes = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "domain"], name="one_plan_per_project_domain")]
+
+    def __str__(self) -> str:
+        return f"{self.domain} ({self.successes} successes)"

@@ -18,7 +18,7 @@ from django.utils import timezone
 from authhub.errors import AppError, Conflict, NotFound
 from authhub.models import Project
 from authhub.selectors import get_by_id_or_name
-from connections.models import Profile, Proxy
+from connections.models import LearnedPlan, Profile, Proxy
 
 logger = logging.getLogger(__name__)
 
@@ -211,3 +211,21 @@ def profile_rename(*, profile: Profile, name: str) -> Profile:
 @transaction.atomic
 def profile_delete(*, profile: Profile) -> None:
     profile.delete()
+
+
+# --- learned login plans ----------------------------------------------------------------------------
+
+
+def learned_plan_get(*, project: Project, domain: str) -> dict[str, Any] | None:
+    row = LearnedPlan.objects.filter(project=project, domain=domain).first()
+    return row.plan if row else None
+
+
+@transaction.atomic
+def learned_plan_save(*, project: Project, domain: str, plan: dict[str, Any]) -> LearnedPlan:
+    row, _ = LearnedPlan.objects.select_for_update().get_or_create(project=project, domain=domain)
+    row.plan = plan
+    row.successes = int(plan.get("successes", row.successes + 1))
+    row.updated_at = timezone.now()
+    row.save()
+    return row

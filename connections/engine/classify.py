@@ -163,6 +163,7 @@ class Analysis:
     message: str | None = None
     form_action: str | None = None
     signature: str = ""
+    mutations: int = -1  # the main frame's DOM change counter when it was read
 
     @property
     def frame(self) -> int:
@@ -290,7 +291,8 @@ def analyze(frames: list[Frame]) -> Analysis:
         if (SSO_RE.search(c.text) or c.text.strip().lower() in SSO_PROVIDERS) and any(p in c.text.lower() for p in SSO_PROVIDERS)
     ]
     signature = "|".join(sorted(f"{i.role}:{i.data.get('name')}" for i in visible)) + "#" + headings[:80]
-    base = dict(url=url, website_error=error, sso_buttons=sso, logged_in=logged_in_signal, signature=signature)
+    base = dict(url=url, website_error=error, sso_buttons=sso, logged_in=logged_in_signal, signature=signature,
+                mutations=int(frames[0].data.get("mutations", -1)) if frames else -1)
 
     if any(f.data.get("captcha") for f in frames):
         return Analysis(PageKind.CAPTCHA, message="The site shows a CAPTCHA.", **base)
@@ -316,6 +318,10 @@ def analyze(frames: list[Frame]) -> Analysis:
 
     otp = [i for i in visible if i.role == Role.OTP and not i.data.get("readonly")]
     digits = [i for i in visible if i.role == Role.OTP_DIGIT]
+    if otp and otp[0].data.get("maxlength") == 1:
+        # One box per digit, the first marked one-time-code: fill them all.
+        digits = [i for i in visible if i.group == otp[0].group and i.data.get("maxlength") == 1 and i.role in (Role.OTP, Role.OTP_DIGIT, Role.TEXT)]
+        otp = []
     if otp or len(digits) >= 4:
         fields = otp[:1] if otp else sorted(digits, key=lambda i: i.order)
         delivered = bool(DELIVERED_RE.search(text)) and not AUTHENTICATOR_RE.search(headings + " " + fields[0].describe())
@@ -326,7 +332,8 @@ def analyze(frames: list[Frame]) -> Analysis:
 
     mfa = _mfa_options(frames, inputs)
     if len(mfa) >= 2:
-        radio_submit = next((c for c in clickables if SUBMIT_WORDS.search(c.text) and not NEGATIVE_BUTTON.search(c.text)), None)
+        radios = [el for _, _, el in mfa if isinstance(el, Input)]
+        radio_submit = _submit_for(radios[0], clickables, inputs) if radios else None
         return Analysis(PageKind.MFA_CHOICE, mfa_options=mfa, submit=radio_submit, message=headings or None, **base)
 
     if CONSENT_RE.search(text):
@@ -343,8 +350,13 @@ def analyze(frames: list[Frame]) -> Analysis:
         options = [
             c for c in clickables
             if c.text and not NEGATIVE_BUTTON.search(c.text) and not SUBMIT_WORDS.fullmatch(c.text.strip())
-            and not re.search(r"pricing|docs|blog|help|home|about|contact", c.text, re.I)
+            and c.data.get("context_kind") not in ("header", "nav", "footer", "aside")
+            and not re.search(r"pricing|docs|blog|help|home|about|contact|cookie|accept|reject|got it|dismiss|close|privacy", c.text, re.I)
         ]
+        options = [c for c in options if c.data.get("href") not in ("/", "#")]
+        detailed = [c for c in options if c.data.get("rest")]
+        if len(detailed) >= 2:
+            options = detailed  # account cards carry details (members, domain): navigation links do not
         if options:
             accounts = [(c.data.get("first") or c.text, c.data.get("rest") or "", c) for c in options]
             return Analysis(PageKind.ACCOUNT_PICKER, accounts=accounts, message=headings or None, **base)

@@ -70,6 +70,12 @@
     return box ? { kind: box.tagName.toLowerCase(), text: clean(box.innerText, 240) } : { kind: "", text: "" };
   };
 
+  // Visible text lines, without leading avatar initials ("A", "GL") that cards often start with.
+  const lines = (el) => {
+    const all = (el.innerText || "").split("\n").map((l) => l.trim()).filter(Boolean);
+    while (all.length > 1 && all[0].length <= 2) all.shift();
+    return all;
+  };
   const groups = new Map();
   const groupOf = (el) => {
     const form = el.form || el.closest("form");
@@ -126,9 +132,8 @@
           ref: ref(el), order, tag: tag.toLowerCase(), type: (el.getAttribute("type") || "").toLowerCase(), text,
           role: el.getAttribute("role") || "", href: el.getAttribute("href") || "", id: el.id || "", name: el.getAttribute("name") || "",
           cls: clean(typeof el.className === "string" ? el.className : "", 80), group: groupOf(el), durable: durable(el),
-          in_form: !!el.closest("form"), context: contextOf(el).text,
-          first: clean((el.innerText || "").split("\n").filter((l) => l.trim())[0], 100),
-          rest: clean((el.innerText || "").split("\n").filter((l) => l.trim()).slice(1).join(" "), 160),
+          in_form: !!el.closest("form"), context: contextOf(el).text, context_kind: contextOf(el).kind,
+          first: clean(lines(el)[0], 100), rest: clean(lines(el).slice(1).join(" "), 160),
         });
         continue;
       }

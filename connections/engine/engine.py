@@ -193,6 +193,7 @@ class _Submission:
     keys: tuple[str, ...]
     signature: str
     url: str
+    fields: list[tuple[PwFrame, str, str]] = field(default_factory=list)  # (frame, selector, credential key)
 
 
 class _Run:
@@ -287,14 +288,11 @@ class _Run:
 
         for _ in range(self.config.max_steps):
             if self.guard.blocked:
-                return await self.fail(
-                    ErrorCode.DOMAIN_NOT_ALLOWED,
-                    f"The page tried to send a secret to {self.guard.blocked[0]}, which is not an allowed domain. "
-                    "AuthHub blocked it and stopped.",
-                )
+                return await self._blocked()
             if await self._replay_plan():
                 continue
             analysis, frames = await self._read()
+            logger.debug("login %s: %s page at %s", self.request.domain, analysis.kind.value, analysis.url)
             key = (_path(analysis.url), analysis.kind.value, analysis.signature)
             self.visits[key] += 1
             if self.visits[key] > 4:
@@ -303,6 +301,13 @@ class _Run:
             if result is not None:
                 return result
         return await self.fail(ErrorCode.STUCK_IN_LOOP, "The login took too many steps.")
+
+    async def _blocked(self) -> LoginResult:
+        return await self.fail(
+            ErrorCode.DOMAIN_NOT_ALLOWED,
+            f"The page tried to send a secret to {self.guard.blocked[0]}, which is not an allowed domain. "
+            "AuthHub blocked it and stopped.",
+        )
 
     async def _open_start(self) -> LoginResult | None:
         plan = self.request.plan if self.request.use_plan else None
@@ -324,6 +329,12 @@ class _Run:
                 return None
             except PlaywrightError as exc:
                 errors.append(f"{url}: {_first_line(exc)}")
+                # Let Chromium's error page finish loading, or it interrupts the next attempt.
+                try:
+                    await self.page.wait_for_url("chrome-error://**", timeout=2000)  # type: ignore[union-attr]
+                    await self.page.wait_for_load_state("load", timeout=2000)  # type: ignore[union-attr]
+                except PlaywrightError:
+                    pass
         return await self.fail(ErrorCode.NAVIGATION_CONFUSED, "Could not open the site. " + "; ".join(errors))
 
     async def _read(self) -> tuple[Analysis, list[PwFrame]]:
@@ -361,9 +372,9 @@ class _Run:
         await self._loaded()
         return str(outcome)
 
-    async def _wait_for_change(self, timeout: float) -> str:
+    async def _wait_for_change(self, since: int, timeout: float) -> str:
+        """Wait for the page to change after it was read (``since`` is the change count then)."""
         assert self.page is not None
-        since = await self._mutations(self.page.main_frame)
         return await self._settle(self.page.main_frame, since, timeout)
 
     # --- deciding ---------------------------------------------------------------------------------
@@ -374,8 +385,20 @@ class _Run:
             self.last_submit.url == analysis.url
         )
         if pending and not analysis.website_error and kind not in (PageKind.LOGGED_IN,):
+            invalid = await self._invalid_field()
+            if invalid is not None:
+                # The browser refused to submit (HTML validation): the value does not fit the field.
+                key, message = invalid
+                analysis.website_error = message
+                self.last_submit.keys = (key,)  # type: ignore[union-attr]
+                self.last_submit.signature = ""  # type: ignore[union-attr]
+                return await self._credentials(analysis, frames)
             # We submitted and the page has not reacted yet (slow server, single-page app): wait, never resubmit.
-            if await self._wait_for_change(self.config.action_timeout) == "timeout":
+            if self.guard.blocked:
+                return await self._blocked()
+            if await self._wait_for_change(analysis.mutations, self.config.action_timeout) == "timeout":
+                if self.guard.blocked:
+                    return await self._blocked()
                 return await self.fail(ErrorCode.STUCK_IN_LOOP, "The site did not react to the submitted form.")
             self.last_submit.signature = ""  # type: ignore[union-attr]
             return None
@@ -412,13 +435,23 @@ class _Run:
             await self._click(frames, analysis.primary, record=True)
             return None
         # UNKNOWN: a page still rendering, or one without anything to do.
-        if await self._wait_for_change(2.0) in ("changed", "busy", "navigated"):
+        if await self._wait_for_change(analysis.mutations, 2.0) in ("changed", "busy", "navigated"):
             return None
         if self.typed_anything and not analysis.website_error:
             return await self.finish(Outcome.SUCCESS, message="Logged in (no login form left)")
         if analysis.website_error:
             return await self.fail(ErrorCode.WEBSITE_ERROR, "The site showed an error.", analysis.website_error)
         return await self.fail(ErrorCode.LOGIN_FORM_NOT_FOUND, "No login form was found on the site.")
+
+    async def _invalid_field(self) -> tuple[str, str] | None:
+        for frame, selector, key in self.last_submit.fields if self.last_submit else []:
+            try:
+                message = await frame.locator(selector).evaluate("el => el.validationMessage || ''", timeout=1000)
+            except PlaywrightError:
+                continue
+            if message:
+                return key, str(message)
+        return None
 
     # --- credentials ------------------------------------------------------------------------------
 
@@ -524,7 +557,10 @@ class _Run:
                 self._record(PlanAction("check", _css_text_selector(analysis.remember)), frames[analysis.remember.frame])
             except PlaywrightError:
                 pass
-        await self._submit(analysis, frames, tuple(key for _, key in plan_fields))
+        await self._submit(
+            analysis, frames, tuple(key for _, key in plan_fields),
+            [(frames[el.frame], el.selector, key) for el, key in plan_fields],
+        )
         return None
 
     async def _ask_sso_only(self, analysis: Analysis, frames: list[PwFrame]) -> LoginResult | None:
@@ -750,14 +786,15 @@ class _Run:
         await self.emit(FlowStep.AWAITING_EXTERNAL_ACTION, message, external_action_message=message)
         self._record(PlanAction("input", "", key="external_action"), self.page.main_frame)  # type: ignore[union-attr]
         deadline = time.monotonic() + self.request.external_action_timeout
-        signature = analysis.signature
+        signature, since = analysis.signature, analysis.mutations
         while time.monotonic() < deadline:
-            outcome = await self._wait_for_change(min(30.0, deadline - time.monotonic()))
+            outcome = await self._wait_for_change(since, min(30.0, deadline - time.monotonic()))
             if outcome != "timeout":
                 fresh, _ = await self._read()
                 if fresh.signature != signature or fresh.kind != PageKind.PUSH:
                     await self.emit(FlowStep.SUBMITTING, "Approved")
                     return None
+                since = fresh.mutations
         return await self.finish(Outcome.EXPIRED, None, "The sign-in was not approved in time.")
 
     # --- acting -----------------------------------------------------------------------------------
@@ -782,8 +819,11 @@ class _Run:
         await frame.locator(element.selector).click()
         await self._settle(frame, since)
 
-    async def _submit(self, analysis: Analysis, frames: list[PwFrame], keys: tuple[str, ...]) -> None:
-        self.last_submit = _Submission(_path(analysis.url), analysis.kind, keys, analysis.signature, analysis.url)
+    async def _submit(
+        self, analysis: Analysis, frames: list[PwFrame], keys: tuple[str, ...],
+        fields: list[tuple[PwFrame, str, str]] | None = None,
+    ) -> None:
+        self.last_submit = _Submission(_path(analysis.url), analysis.kind, keys, analysis.signature, analysis.url, fields or [])
         if analysis.submit is not None:
             await self._click(frames, analysis.submit, record=True)
             return

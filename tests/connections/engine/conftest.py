@@ -8,13 +8,21 @@ import threading
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
 import pytest
 
-from connections.engine import BrowserHost, EngineConfig, LoginEngine, LoginRequest, LoginResult, Pause, StepEvent, UserInput
+from connections.engine import (
+    BrowserHost,
+    EngineConfig,
+    LoginEngine,
+    LoginRequest,
+    LoginResult,
+    Pause,
+    StepEvent,
+    UserInput,
+)
 
 T = TypeVar("T")
 
@@ -113,11 +121,11 @@ class Login:
 
     def __call__(self, host: str, *, person: Person | None = None, path: str | None = None, **kwargs: Any) -> LoginResult:
         person = person or Person()
+        kwargs.setdefault("on_step", person.on_step)
         request = LoginRequest(
             domain=host,
             login_url=self.sandbox.url(host, path) if path else None,
             inputs=person,
-            on_step=person.on_step,
             **kwargs,
         )
         return self.loop.run(self.engine.login(request))
@@ -125,7 +133,17 @@ class Login:
     def whoami(self, host: str, state: dict[str, Any] | None) -> str | None:
         """Who the site thinks is signed in, given a login's browser state (cookies for that host)."""
         cookies = {c["name"]: c["value"] for c in (state or {}).get("cookies", []) if host.endswith(c["domain"].lstrip("."))}
-        response = httpx.get(f"http://127.0.0.1:{self.sandbox.port}/_sandbox/whoami", headers={"Host": host}, cookies=cookies)
+        headers = {"Host": host}
+        # A single-page app keeps its token in IndexedDB instead of a cookie.
+        for origin in (state or {}).get("origins", []):
+            for database in origin.get("indexedDB", []):
+                for store in database.get("stores", []):
+                    for record in store.get("records", []):
+                        value = record.get("value")
+                        token = value if isinstance(value, str) else (value or {}).get("token") if isinstance(value, dict) else None
+                        if token:
+                            headers["Authorization"] = f"Bearer {token}"
+        response = httpx.get(f"http://127.0.0.1:{self.sandbox.port}/_sandbox/whoami", headers=headers, cookies=cookies)
         return response.json()["user"]
 
 
