@@ -94,10 +94,17 @@ class Profile(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Playwright storage_state (cookies, local storage, IndexedDB) of every domain logged into, encrypted.
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", null=True, editable=False)
+    state = EncryptedField(kind="json")
 
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [models.UniqueConstraint(fields=["project", "name"], name="profile_name_unique_per_project")]
+
+    @property
+    def encryption_organization_id(self) -> str:
+        return self.organization_id or self.project.organization_id
 
     def __str__(self) -> str:
         return self.name or self.pk
@@ -120,3 +127,132 @@ class LearnedPlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.domain} ({self.successes} successes)"
+
+
+class AuthConnection(models.Model):
+    """A domain kept logged in inside a browser profile (Kernel's managed auth connection)."""
+
+    class Status(models.TextChoices):
+        AUTHENTICATED = "AUTHENTICATED"
+        NEEDS_AUTH = "NEEDS_AUTH"
+
+    id = PrefixedIdField(prefix="ma")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", editable=False)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="connections")
+    domain = models.CharField(max_length=253)
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="connections")
+    login_url = models.CharField(max_length=2048, blank=True, default="")
+    credential = models.ForeignKey(
+        "credentials.Credential", on_delete=models.SET_NULL, null=True, blank=True, related_name="connections"
+    )
+    allowed_domains = models.JSONField(default=list, blank=True)
+    health_checks = models.BooleanField(default=True)
+    health_check_interval = models.PositiveIntegerField(default=3600)
+    auto_reauth = models.BooleanField(default=True)
+    save_credentials = models.BooleanField(default=True)
+    record_session = models.BooleanField(default=False)
+    # region, stealth and telemetry: kept and echoed (a self-hosted browser has no regions or stealth pool).
+    browser_options = models.JSONField(default=dict, blank=True)
+    proxy = models.ForeignKey(Proxy, on_delete=models.PROTECT, null=True, blank=True, related_name="connections")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEEDS_AUTH)
+    post_login_url = models.CharField(max_length=2048, blank=True, default="")
+    last_auth_check_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["profile", "domain"], name="one_connection_per_profile_domain")]
+
+    def __str__(self) -> str:
+        return f"{self.domain} @ {self.profile}"
+
+    def latest_flow(self) -> LoginFlow | None:
+        return self.flows.order_by("-created_at", "-id").first()
+
+
+class LoginFlow(models.Model):
+    """One login or re-authentication of a connection, run by a browser runner.
+
+    The database holds its state; a runner claims it with a conditional update and heart-beats the
+    claim, so a runner that dies is noticed and its flows end EXPIRED.
+    """
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "IN_PROGRESS"
+        SUCCESS = "SUCCESS"
+        FAILED = "FAILED"
+        EXPIRED = "EXPIRED"
+        CANCELED = "CANCELED"
+
+    class Step(models.TextChoices):
+        DISCOVERING = "DISCOVERING"
+        AWAITING_INPUT = "AWAITING_INPUT"
+        AWAITING_EXTERNAL_ACTION = "AWAITING_EXTERNAL_ACTION"
+        SUBMITTING = "SUBMITTING"
+        COMPLETED = "COMPLETED"
+
+    class Type(models.TextChoices):
+        LOGIN = "LOGIN"
+        REAUTH = "REAUTH"
+
+    id = PrefixedIdField(prefix="flow")
+    connection = models.ForeignKey(AuthConnection, on_delete=models.CASCADE, related_name="flows")
+    flow_type = models.CharField(max_length=8, choices=Type.choices, default=Type.LOGIN)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS, db_index=True)
+    step = models.CharField(max_length=28, choices=Step.choices, default=Step.DISCOVERING)
+    # What the current pause asks (discovered_fields, fields, choices, interaction_id, …) and progress text.
+    pause = models.JSONField(default=dict, blank=True)
+    message = models.CharField(max_length=500, blank=True, default="")
+    external_action_message = models.CharField(max_length=500, blank=True, default="")
+    website_error = models.CharField(max_length=500, blank=True, default="")
+    error_code = models.CharField(max_length=40, blank=True, default="")
+    error_message = models.CharField(max_length=1000, blank=True, default="")
+    post_login_url = models.CharField(max_length=2048, blank=True, default="")
+    # Per-login overrides: record_session, skill_mode, proxy id.
+    options = models.JSONField(default=dict, blank=True)
+    runner_id = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    handoff_code_hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    handoff_expires_at = models.DateTimeField(null=True, blank=True)
+    recording_path = models.CharField(max_length=1000, blank=True, default="")
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    input_deadline = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "runner_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.flow_type} {self.connection_id} {self.status}/{self.step}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.IN_PROGRESS and self.expires_at > timezone.now()
+
+    @property
+    def interaction_id(self) -> str | None:
+        return self.pause.get("interaction_id") if self.step == self.Step.AWAITING_INPUT else None
+
+
+class FlowInput(models.Model):
+    """What a person submitted for a waiting flow: encrypted, and deleted once the runner consumed it."""
+
+    id = models.BigAutoField(primary_key=True)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", editable=False)
+    flow = models.ForeignKey(LoginFlow, on_delete=models.CASCADE, related_name="inputs")
+    interaction_id = models.CharField(max_length=64)
+    payload = EncryptedField(kind="json")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"input for {self.flow_id}"
+
+    @property
+    def encryption_organization_id(self) -> str:
+        return self.organization_id

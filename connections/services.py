@@ -91,7 +91,11 @@ def proxy_rename(*, proxy: Proxy, name: str) -> Proxy:
 
 @transaction.atomic
 def proxy_delete(*, proxy: Proxy) -> None:
-    # The connections app refuses this while a connection uses the proxy (resource_in_use).
+    users = list(proxy.connections.values_list("pk", flat=True)[:3])
+    if users:
+        raise AppError(
+            f"The proxy is used by connection(s) {', '.join(users)}; change their proxy first.", code="resource_in_use"
+        )
     proxy.deleted_at = timezone.now()
     proxy.save(update_fields=["deleted_at"])
 
@@ -195,7 +199,9 @@ def profile_create(*, project: Project, name: str | None = None) -> Profile:
     if name and Profile.objects.filter(project=project, name=name).exists():
         raise Conflict(f"A profile named {name!r} already exists in this project.", code="already_exists")
     now = timezone.now()
-    profile = Profile(project=project, name=name or None, created_at=now, updated_at=now)
+    profile = Profile(
+        project=project, organization_id=project.organization_id, name=name or None, created_at=now, updated_at=now
+    )
     _save_profile(profile)
     return profile
 

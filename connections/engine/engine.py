@@ -276,7 +276,7 @@ class _Run:
     # --- the loop ---------------------------------------------------------------------------------
 
     async def execute(self) -> LoginResult:
-        await self.context.route("**/*", self.guard.handle)
+        await self.context.route(self.guard.foreign_urls(), self.guard.handle)
         self.page = await self.context.new_page()
         if self.request.record and self.config.recordings_dir is not None:
             self.recorder = Recorder(self.config.recordings_dir)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable
 from urllib.parse import quote, quote_plus
 
@@ -29,6 +30,15 @@ class NetworkGuard:
         self.policy = policy
         self.secrets = secrets
         self.blocked: list[str] = []
+
+    def foreign_urls(self) -> re.Pattern[str]:
+        """Matches http(s)/ws(s) URLs whose host is NOT allowed. Given to ``context.route``, it is checked
+        inside the browser driver, so requests to allowed hosts never make a round trip to Python."""
+        roots = "|".join(re.escape(root) for root in self.policy.roots)
+        # Subdomains are allowed too, except under "localhost", where every name is a site of its own.
+        parents = "|".join(re.escape(root) for root in self.policy.roots if root != "localhost") or "(?!)"
+        allowed_host = rf"(?:[^/?#@]*@)?(?:(?:[a-z0-9-]+\.)+(?:{parents})|(?:{roots}))(?::\d+)?(?:[/?#]|$)"
+        return re.compile(rf"^(?:https?|wss?)://(?!{allowed_host})", re.IGNORECASE)
 
     def carries_secret(self, request: Request) -> bool:
         try:
