@@ -40,6 +40,11 @@ class AuthHubSettings:
     proxy_check_timeout: float = 10.0
     proxy_check_url: str = ""
     chromium_path: str = "/usr/bin/chromium"
+    chromium_args: tuple[str, ...] = ()
+    # Host -> port for discovery from a bare domain (tests serve sandbox sites on one port).
+    site_ports: dict[str, int] = field(default_factory=dict)
+    runner_max_flows: int = 50
+    runner_poll_seconds: float = 0.05
 
     @property
     def production(self) -> bool:
@@ -113,4 +118,14 @@ def load() -> AuthHubSettings:
         proxy_check_url=env_str("AUTHHUB_PROXY_CHECK_URL"),
         proxy_check_timeout=float(env_int("AUTHHUB_PROXY_CHECK_TIMEOUT", 10, minimum=1, maximum=60)),
         chromium_path=env_str("AUTHHUB_CHROMIUM", "/usr/bin/chromium"),
+        chromium_args=tuple(env_str("AUTHHUB_CHROMIUM_ARGS").split()),
+        site_ports=_site_ports(env_json("AUTHHUB_SITE_PORTS", {})),
+        runner_max_flows=env_int("AUTHHUB_RUNNER_MAX_FLOWS", 50, minimum=1, maximum=1000),
+        runner_poll_seconds=env_int("AUTHHUB_RUNNER_POLL_MS", 50, minimum=5, maximum=5000) / 1000,
     )
+
+
+def _site_ports(value: object) -> dict[str, int]:
+    if not isinstance(value, dict) or not all(isinstance(v, int) for v in value.values()):
+        raise ImproperlyConfigured("AUTHHUB_SITE_PORTS: expected a JSON object mapping host names to ports")
+    return {str(k).lower(): int(v) for k, v in value.items()}

@@ -58,3 +58,18 @@ def bootstrap() -> str | None:
     project = organization.default_project()
     _, key = apikey_create(organization=organization, project=project, name="first key")
     return key
+
+
+# Periodic jobs django-q2 runs. Its scheduler wakes about every 30 s, so jobs sweep and claim by column.
+SCHEDULES = {
+    "authhub.expire-stale-flows": ("connections.flows.flows_expire_stale", 1),
+}
+
+
+def schedules_install() -> None:
+    from django_q.models import Schedule
+
+    for name, (func, minutes) in SCHEDULES.items():
+        Schedule.objects.update_or_create(
+            name=name, defaults={"func": func, "schedule_type": Schedule.MINUTES, "minutes": minutes, "repeats": -1}
+        )

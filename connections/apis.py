@@ -1,16 +1,25 @@
 from __future__ import annotations
 
 from django.db.models import Q
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers as drf_serializers
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from authhub.api.pagination import paginate
-from authhub.api.serializers import ErrorSerializer
+from authhub.api.permissions import ApiKeyOrHostedToken
+from authhub.api.serializers import ErrorSerializer, timestamp
 from authhub.api.views import ProjectApi
-from connections import services
-from connections.models import Profile, Proxy, name_key
+from connections import flows, managed_auth, services
+from connections.models import AuthConnection, Profile, Proxy, name_key
 from connections.serializers import (
+    ConnectionCreateInput,
+    ConnectionUpdateInput,
+    ExchangeInput,
+    LoginInput,
+    LoginOutput,
+    ManagedAuthOutput,
     ProfileCreateInput,
     ProfileOutput,
     ProfileRenameInput,
@@ -18,11 +27,16 @@ from connections.serializers import (
     ProxyCreateInput,
     ProxyOutput,
     RenameInput,
+    SubmitInput,
+    connection_to_dict,
     profile_to_dict,
     proxy_to_dict,
 )
+from connections.services import learned_plan_get
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
+SUBMIT_ACCEPTED = inline_serializer("SubmitAccepted", {"accepted": drf_serializers.BooleanField()})
+HOSTED_TOKEN = inline_serializer("HostedTokenResponse", {"jwt": drf_serializers.CharField()})
 PAGE = [
     OpenApiParameter("limit", int, description="Page size, 1-100 (default 20)."),
     OpenApiParameter("offset", int, description="Offset of the first item (see X-Next-Offset)."),
@@ -163,3 +177,168 @@ class ProfileDetailApi(ProjectApi):
     def delete(self, request: Request, ref: str) -> Response:
         services.profile_delete(profile=services.profile_get(project=self.project, ref=ref))
         return Response(status=204)
+
+
+# --- auth connections ---------------------------------------------------------------------------------
+
+
+def present(connection: AuthConnection) -> dict:
+    plan = learned_plan_get(project=connection.project, domain=connection.domain)
+    return connection_to_dict(connection, connection.latest_flow(), plan)
+
+
+def _login_options(data: dict) -> dict:
+    options: dict = {}
+    if "record_session" in data:
+        options["record_session"] = data["record_session"]
+    if "skill_mode" in data:
+        options["skill_mode"] = data["skill_mode"]
+    return options
+
+
+class ConnectionListCreateApi(ProjectApi):
+    @extend_schema(
+        operation_id="auth_connections_list", summary="List auth connections",
+        parameters=[
+            OpenApiParameter("domain", str, description="Only connections for this domain."),
+            OpenApiParameter("profile_name", str, description="Only connections of this profile."),
+            OpenApiParameter("query", str, description="Substring of domain or profile name, or an exact id."),
+            *PAGE,
+        ],
+        responses={200: ManagedAuthOutput(many=True), **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        queryset = AuthConnection.objects.select_related("profile", "credential", "project").filter(project=self.project)
+        if domain := request.query_params.get("domain", "").strip().lower():
+            queryset = queryset.filter(domain=domain)
+        if profile := request.query_params.get("profile_name", "").strip():
+            queryset = queryset.filter(profile__name=profile)
+        if query := request.query_params.get("query", "").strip():
+            queryset = queryset.filter(Q(domain__icontains=query) | Q(profile__name__icontains=query) | Q(pk=query))
+        return paginate(request, queryset.order_by("created_at", "id"), present)
+
+    @extend_schema(
+        operation_id="auth_connections_create", summary="Create an auth connection",
+        description=(
+            "A domain kept logged in inside a browser profile (created when missing). 409 when the profile "
+            "already has a connection for the domain. `allowed_domains`: unlike Kernel, an empty list does not "
+            "mean unrestricted — credentials are typed only on the domain, these hosts and well-known identity "
+            "providers."
+        ),
+        request=ConnectionCreateInput, responses={200: ManagedAuthOutput, **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        data = ConnectionCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values.pop("browser_telemetry", None)
+        connection = managed_auth.connection_create(project=self.project, **values)
+        return Response(present(connection))
+
+
+class ConnectionDetailApi(ProjectApi):
+    permission_classes = [ApiKeyOrHostedToken]
+
+    @extend_schema(operation_id="auth_connections_retrieve", summary="Get an auth connection and its flow",
+                   responses={200: ManagedAuthOutput, **ERRORS})
+    def get(self, request: Request, ref: str) -> Response:
+        return Response(present(managed_auth.connection_get(project=self.project, ref=ref)))
+
+    @extend_schema(operation_id="auth_connections_update", summary="Update an auth connection",
+                   description="Only the fields sent change; proxy, interval and flags apply at once.",
+                   request=ConnectionUpdateInput, responses={200: ManagedAuthOutput, **ERRORS})
+    def patch(self, request: Request, ref: str) -> Response:
+        self._api_key_only()
+        connection = managed_auth.connection_get(project=self.project, ref=ref)
+        data = ConnectionUpdateInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        changes = dict(data.validated_data)
+        changes.pop("browser_telemetry", None)
+        return Response(present(managed_auth.connection_update(connection=connection, changes=changes)))
+
+    @extend_schema(operation_id="auth_connections_delete", summary="Delete an auth connection",
+                   responses={204: None, **ERRORS})
+    def delete(self, request: Request, ref: str) -> Response:
+        self._api_key_only()
+        managed_auth.connection_delete(connection=managed_auth.connection_get(project=self.project, ref=ref))
+        return Response(status=204)
+
+    def _api_key_only(self) -> None:
+        if self.principal.scope_connection_id is not None:
+            from rest_framework.exceptions import PermissionDenied
+
+            raise PermissionDenied("A hosted sign-in token can only read and answer the login.")
+
+
+class ConnectionLoginApi(ProjectApi):
+    @extend_schema(
+        operation_id="auth_connections_login", summary="Start a login",
+        description=(
+            "Starts a login flow, or answers with the one in progress (and a fresh handoff code). Send the person "
+            "to `hosted_url`, or answer the flow's questions with submit. A profile that is still logged in "
+            "finishes without typing anything."
+        ),
+        request=LoginInput, responses={200: LoginOutput, **ERRORS},
+    )
+    def post(self, request: Request, ref: str) -> Response:
+        connection = managed_auth.connection_get(project=self.project, ref=ref)
+        data = LoginInput(data=request.data or {})
+        data.is_valid(raise_exception=True)
+        options = _login_options(data.validated_data)
+        proxy_spec = (data.validated_data.get("browser") or {}).get("proxy") or data.validated_data.get("proxy")
+        if proxy_spec:
+            proxy = managed_auth.resolve_proxy(project=self.project, spec=proxy_spec)
+            options["proxy_id"] = proxy.pk if proxy else None
+        flow, code = flows.flow_start(connection=connection, options=options)
+        return Response({
+            "id": connection.pk,
+            "flow_type": flow.flow_type,
+            "flow_expires_at": timestamp(flow.expires_at),
+            "hosted_url": flows.hosted_url(connection, code),
+            "handoff_code": code,
+        })
+
+
+class ConnectionSubmitApi(ProjectApi):
+    permission_classes = [ApiKeyOrHostedToken]
+
+    @extend_schema(
+        operation_id="auth_connections_submit", summary="Answer what the login asks",
+        description=(
+            "Legacy: `fields` {name: value} (names from discovered_fields), `mfa_option_id`, `sign_in_option_id`, "
+            "`sso_provider` or `sso_button_selector`. Canonical: `field_values` {field id: value} and/or "
+            "`selected_choice_id`, with the `interaction_id` they answer."
+        ),
+        request=SubmitInput, responses={200: SUBMIT_ACCEPTED, **ERRORS},
+    )
+    def post(self, request: Request, ref: str) -> Response:
+        connection = managed_auth.connection_get(project=self.project, ref=ref)
+        data = SubmitInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        flows.flow_submit(connection=connection, data=data.validated_data)
+        return Response({"accepted": True})
+
+
+class ConnectionCancelApi(ProjectApi):
+    @extend_schema(operation_id="auth_connections_cancel", summary="Cancel the login in progress (AuthHub addition)",
+                   request=None, responses={200: ManagedAuthOutput, **ERRORS})
+    def post(self, request: Request, ref: str) -> Response:
+        connection = managed_auth.connection_get(project=self.project, ref=ref)
+        flows.flow_cancel(connection=connection)
+        return Response(present(connection))
+
+
+class ConnectionExchangeApi(ProjectApi):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="auth_connections_exchange", summary="Trade a handoff code for a hosted-page token",
+        description="Used by the hosted login page. The code is single-use: 401 when reused, 410 once expired.",
+        request=ExchangeInput, responses={200: HOSTED_TOKEN, **ERRORS}, auth=[],
+    )
+    def post(self, request: Request, ref: str) -> Response:
+        data = ExchangeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response({"jwt": flows.flow_exchange(connection_id=ref, code=data.validated_data["code"])})
+

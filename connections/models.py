@@ -102,12 +102,12 @@ class Profile(models.Model):
         ordering = ["created_at", "id"]
         constraints = [models.UniqueConstraint(fields=["project", "name"], name="profile_name_unique_per_project")]
 
+    def __str__(self) -> str:
+        return self.name or self.pk
+
     @property
     def encryption_organization_id(self) -> str:
         return self.organization_id or self.project.organization_id
-
-    def __str__(self) -> str:
-        return self.name or self.pk
 
 
 class LearnedPlan(models.Model):
@@ -243,12 +243,16 @@ class LoginFlow(models.Model):
 class FlowInput(models.Model):
     """What a person submitted for a waiting flow: encrypted, and deleted once the runner consumed it."""
 
-    id = models.BigAutoField(primary_key=True)
+    id = PrefixedIdField(prefix="in")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", editable=False)
     flow = models.ForeignKey(LoginFlow, on_delete=models.CASCADE, related_name="inputs")
     interaction_id = models.CharField(max_length=64)
     payload = EncryptedField(kind="json")
     created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        # One answer per pause: a second submit for the same interaction is refused, not queued.
+        constraints = [models.UniqueConstraint(fields=["flow", "interaction_id"], name="one_input_per_interaction")]
 
     def __str__(self) -> str:
         return f"input for {self.flow_id}"

@@ -3,12 +3,14 @@ from __future__ import annotations
 import ipaddress
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from authhub.api.serializers import StrictSerializer, timestamp
 from authhub.validators import PROFILE_NAME, validate_name
-from connections.models import Profile, Proxy
+from connections.models import AuthConnection, LoginFlow, Profile, Proxy
 
 _HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -206,3 +208,247 @@ def profile_to_dict(profile: Profile) -> dict[str, Any]:
         "updated_at": timestamp(profile.updated_at),
         "last_used_at": timestamp(profile.last_used_at),
     }
+
+
+# --- auth connections ---------------------------------------------------------------------------------
+
+FLOW_FIELDS = (
+    "discovered_fields", "fields", "choices", "mfa_options", "pending_sso_buttons", "sign_in_options",
+)
+
+
+def _null_if_empty(value: Any) -> Any:
+    return value if value else None
+
+
+def can_reauth(connection: AuthConnection, plan: dict[str, Any] | None) -> tuple[bool, str]:
+    """Kernel's can_reauth: a credential, a prior success, and a learned login that needs no person."""
+    credential = connection.credential
+    if credential is None:
+        return False, "no_credential"
+    if not plan or not plan.get("successes"):
+        return False, "no_prior_successful_login"
+    actions = [a for page in plan.get("pages", []) for a in page.get("actions", [])]
+    if any(a.get("kind") == "input" and a.get("key") == "external_action" for a in actions):
+        return False, "requires_external_action"
+    if any(a.get("kind") == "input" and a.get("key") == "code" for a in actions):
+        return False, "requires_email_code"
+    if any(a.get("kind") == "input" for a in actions):
+        return False, "requires_customer_input"
+    if any(a.get("kind") == "totp" for a in actions) and not credential.has_totp_secret:
+        return False, "requires_totp_without_secret"
+    return True, "viable_plans_found"
+
+
+def flow_state(flow: LoginFlow | None, *, hosted: str | None = None) -> dict[str, Any]:
+    """The flow part of a ManagedAuth object (and of a managed_auth_state event)."""
+    if flow is None:
+        return {key: None for key in (
+            "flow_status", "flow_step", "flow_type", "flow_expires_at", "hosted_url", "interaction_id",
+            "external_action_message", "website_error", "error_code", "error_message", *FLOW_FIELDS,
+        )}
+    pause = flow.pause if flow.step == LoginFlow.Step.AWAITING_INPUT else {}
+    state = {
+        "flow_status": flow.status,
+        "flow_step": flow.step,
+        "flow_type": flow.flow_type,
+        "flow_expires_at": timestamp(flow.expires_at),
+        "hosted_url": hosted if flow.status == LoginFlow.Status.IN_PROGRESS else None,
+        "interaction_id": pause.get("interaction_id"),
+        "external_action_message": flow.external_action_message or None,
+        "website_error": flow.website_error or None,
+        "error_code": flow.error_code or None,
+        "error_message": flow.error_message or None,
+        "progress_message": flow.message or None,  # AuthHub addition: what the browser is doing now
+    }
+    for key in FLOW_FIELDS:
+        state[key] = _null_if_empty(pause.get(key))
+    if flow.post_login_url:
+        state["post_login_url"] = flow.post_login_url
+    return state
+
+
+def connection_to_dict(connection: AuthConnection, flow: LoginFlow | None, plan: dict[str, Any] | None) -> dict[str, Any]:
+    from connections.flows import hosted_url
+
+    browser = dict(connection.browser_options)
+    if connection.proxy_id:
+        browser["proxy"] = {"id": connection.proxy_id}
+    reauth, reason = can_reauth(connection, plan)
+    credential = connection.credential
+    data = {
+        "id": connection.pk,
+        "domain": connection.domain,
+        "profile_name": connection.profile.name or connection.profile_id,
+        "status": connection.status,
+        "login_url": connection.login_url or None,
+        "allowed_domains": list(connection.allowed_domains),
+        "credential": {"name": credential.name} if credential else None,
+        "sso_provider": (credential.sso_provider or None) if credential else None,
+        "health_checks": connection.health_checks,
+        "health_check_interval": connection.health_check_interval,
+        "auto_reauth": connection.auto_reauth,
+        "save_credentials": connection.save_credentials,
+        "record_session": connection.record_session,
+        "browser": browser,
+        "proxy_id": connection.proxy_id,
+        "can_reauth": reauth,
+        "can_reauth_reason": reason,
+        "last_auth_check_at": timestamp(connection.last_auth_check_at),
+        "post_login_url": connection.post_login_url or None,
+        "created_at": timestamp(connection.created_at),
+        "updated_at": timestamp(connection.updated_at),
+    }
+    data.update(flow_state(flow, hosted=hosted_url(connection)))
+    if connection.post_login_url:
+        data["post_login_url"] = connection.post_login_url
+    return data
+
+
+def state_event(flow: LoginFlow | None) -> dict[str, Any]:
+    return {"event": "managed_auth_state", "timestamp": timestamp(timezone.now()), **flow_state(flow)}
+
+
+class ProxyRef(StrictSerializer):
+    id = serializers.CharField(required=False)
+    name = serializers.CharField(required=False)
+    mode = serializers.ChoiceField(["direct", "default"], required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if len(attrs) != 1:
+            raise serializers.ValidationError("proxy needs exactly one of id, name or mode.")
+        return attrs
+
+
+class BrowserOptions(StrictSerializer):
+    proxy = ProxyRef(required=False, allow_null=True)
+    region = serializers.ChoiceField(["us-east", "us-west", "eu-west", "ap-southeast"], required=False)
+    stealth = serializers.BooleanField(required=False)
+    telemetry = serializers.JSONField(required=False, allow_null=True)
+
+
+class CredentialRef(StrictSerializer):
+    name = serializers.CharField(required=False)
+    provider = serializers.CharField(required=False)
+    path = serializers.CharField(required=False)
+    auto = serializers.BooleanField(required=False)
+
+
+def _allowed_domain(value: str) -> str:
+    from connections.engine.hosts import normalize_root
+
+    root = normalize_root(value)
+    if not root or "/" in root or ":" in root or " " in root:
+        raise serializers.ValidationError(f"{value[:80]!r} is not a host name.")
+    return root
+
+
+class ConnectionCreateInput(StrictSerializer):
+    domain = serializers.CharField(max_length=253)
+    profile_name = serializers.CharField(max_length=255)
+    login_url = serializers.URLField(required=False, allow_blank=True, max_length=2048)
+    credential = CredentialRef(required=False, allow_null=True)
+    allowed_domains = serializers.ListField(
+        child=serializers.CharField(max_length=253), required=False, max_length=50,
+        help_text=(
+            "Extra host roots (and their subdomains) where AuthHub may type credentials, e.g. an SSO identity "
+            "provider. Unlike Kernel, an empty list does NOT mean unrestricted: secrets go only to the "
+            "connection's domain, these hosts and well-known identity providers."
+        ),
+    )
+    health_check_interval = serializers.IntegerField(required=False, min_value=300, max_value=86400)
+    health_checks = serializers.BooleanField(required=False)
+    auto_reauth = serializers.BooleanField(required=False)
+    save_credentials = serializers.BooleanField(required=False)
+    record_session = serializers.BooleanField(required=False)
+    browser = BrowserOptions(required=False)
+    proxy = ProxyRef(required=False, allow_null=True, help_text="Deprecated: use browser.proxy.")
+    browser_telemetry = serializers.JSONField(required=False, allow_null=True, help_text="Deprecated.")
+
+    def validate_domain(self, value: str) -> str:
+        from authhub.validators import normalize_domain
+
+        try:
+            return normalize_domain(value)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+
+    def validate_profile_name(self, value: str) -> str:
+        if not PROFILE_NAME.match(value):
+            raise serializers.ValidationError("profile_name must be 1 to 255 letters, digits, '.', '_' or '-'.")
+        return value
+
+    def validate_allowed_domains(self, value: list[str]) -> list[str]:
+        return [_allowed_domain(v) for v in value]
+
+    def validate_login_url(self, value: str) -> str:
+        if value and urlsplit(value).scheme not in ("http", "https"):
+            raise serializers.ValidationError("login_url must be an http or https URL.")
+        return value
+
+
+class ConnectionUpdateInput(ConnectionCreateInput):
+    domain = None  # type: ignore[assignment]
+    profile_name = None  # type: ignore[assignment]
+    login_url = serializers.CharField(required=False, allow_blank=True, max_length=2048)
+
+    def validate_login_url(self, value: str) -> str:
+        if value and urlsplit(value).scheme not in ("http", "https"):
+            raise serializers.ValidationError("login_url must be an http or https URL.")
+        return value
+
+
+class LoginInput(StrictSerializer):
+    browser = BrowserOptions(required=False)
+    record_session = serializers.BooleanField(required=False)
+    skill_mode = serializers.ChoiceField(["enabled", "disabled"], required=False)
+    proxy = ProxyRef(required=False, allow_null=True, help_text="Deprecated: use browser.proxy.")
+    browser_telemetry = serializers.JSONField(required=False, allow_null=True, help_text="Deprecated.")
+
+
+class SubmitInput(StrictSerializer):
+    fields = serializers.DictField(child=serializers.CharField(max_length=4096, trim_whitespace=False), required=False)
+    field_values = serializers.DictField(child=serializers.CharField(max_length=4096, trim_whitespace=False), required=False)
+    interaction_id = serializers.CharField(required=False, max_length=64)
+    selected_choice_id = serializers.CharField(required=False, max_length=200)
+    mfa_option_id = serializers.CharField(required=False, max_length=50)
+    sign_in_option_id = serializers.CharField(required=False, max_length=200)
+    sso_provider = serializers.CharField(required=False, max_length=100)
+    sso_button_selector = serializers.CharField(required=False, max_length=2000)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("sso_provider") and attrs.get("sso_button_selector"):
+            raise serializers.ValidationError("Send sso_provider or sso_button_selector, not both.")
+        return attrs
+
+
+class ExchangeInput(StrictSerializer):
+    code = serializers.CharField(max_length=200)
+
+
+class ManagedAuthOutput(serializers.Serializer):
+    """The ManagedAuth object (documentation; ``connection_to_dict`` builds it)."""
+
+    id = serializers.CharField()
+    domain = serializers.CharField()
+    profile_name = serializers.CharField()
+    status = serializers.ChoiceField(["AUTHENTICATED", "NEEDS_AUTH"])
+    flow_status = serializers.ChoiceField(["IN_PROGRESS", "SUCCESS", "FAILED", "EXPIRED", "CANCELED"], allow_null=True)
+    flow_step = serializers.ChoiceField(
+        ["DISCOVERING", "AWAITING_INPUT", "AWAITING_EXTERNAL_ACTION", "SUBMITTING", "COMPLETED"], allow_null=True
+    )
+    flow_type = serializers.ChoiceField(["LOGIN", "REAUTH"], allow_null=True)
+    interaction_id = serializers.CharField(allow_null=True)
+    discovered_fields = serializers.ListField(child=serializers.DictField(), allow_null=True)
+    fields = serializers.ListField(child=serializers.DictField(), allow_null=True)
+    choices = serializers.ListField(child=serializers.DictField(), allow_null=True)
+    can_reauth = serializers.BooleanField()
+    can_reauth_reason = serializers.CharField()
+
+
+class LoginOutput(serializers.Serializer):
+    id = serializers.CharField()
+    flow_type = serializers.ChoiceField(["LOGIN", "REAUTH"])
+    flow_expires_at = serializers.DateTimeField()
+    hosted_url = serializers.CharField()
+    handoff_code = serializers.CharField()

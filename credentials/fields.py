@@ -101,6 +101,9 @@ class EncryptedField(models.BinaryField):
 
     # --- crypto ---
     def associated_data(self, instance: models.Model) -> bytes:
+        if instance.pk is None:
+            # The ciphertext is bound to the primary key, so it must exist before the first save.
+            raise ValueError(f"{instance._meta.label}: encrypted fields need a primary key generated in Python")
         org_id = instance.encryption_organization_id  # type: ignore[attr-defined]
         return f"authhub/v1|{org_id}|{instance._meta.label_lower}|{instance.pk}|{self.name}".encode()
 

@@ -19,7 +19,8 @@ from kernel import Kernel
 
 from authhub import services
 from authhub.models import ApiKey, Organization, Project
-from tests.support.servers import AuthHubServer, ForwardProxy, start_target
+from tests.sites.server import SITE_CLASSES, SandboxServer
+from tests.support.servers import AuthHubServer, BrowserRunnerProcess, ForwardProxy, start_target
 
 _counter = itertools.count()
 
@@ -54,17 +55,38 @@ def upstream_proxy() -> Iterator[ForwardProxy]:
 
 
 @pytest.fixture(scope="session")
-def server(django_db_setup, upstream_proxy, http_target) -> Iterator[AuthHubServer]:  # noqa: ANN001
+def sandbox() -> Iterator[SandboxServer]:
+    """The sandbox login sites (tests/sites), one per pattern, on *.localhost hosts."""
+    sites = SandboxServer().start()
+    yield sites
+    sites.stop()
+
+
+def sandbox_ports(sandbox: SandboxServer) -> str:
+    return json.dumps({host: sandbox.port for cls in SITE_CLASSES for host in cls.hosts})
+
+
+@pytest.fixture(scope="session")
+def server(django_db_setup, upstream_proxy, http_target, sandbox) -> Iterator[AuthHubServer]:  # noqa: ANN001
     live = AuthHubServer(
         settings.AUTHHUB.data_dir,
         env={
             "AUTHHUB_LOG_LEVEL": "debug",
             "AUTHHUB_PROXY_UPSTREAMS": json.dumps({"isp": f"http://127.0.0.1:{upstream_proxy.port}"}),
             "AUTHHUB_PROXY_CHECK_URL": f"http://127.0.0.1:{http_target.server_address[1]}/generate_204",
+            "AUTHHUB_SITE_PORTS": sandbox_ports(sandbox),
         },
     ).start()
     yield live
     live.stop()
+
+
+@pytest.fixture(scope="session")
+def runner(server, sandbox) -> Iterator[BrowserRunnerProcess]:  # noqa: ANN001
+    """A real browser runner (``manage.py runbrowser``) sharing the live server's database."""
+    process = BrowserRunnerProcess(settings.AUTHHUB.data_dir, env={"AUTHHUB_SITE_PORTS": sandbox_ports(sandbox)}).start()
+    yield process
+    process.stop()
 
 
 @dataclass

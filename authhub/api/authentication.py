@@ -18,6 +18,8 @@ class Principal:
     project: Project
     api_key: ApiKey | None = None
     label: str = ""
+    # Set for hosted-page tokens: the one connection they may read and answer.
+    scope_connection_id: str | None = None
 
     is_authenticated = True
     is_anonymous = False

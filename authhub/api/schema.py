@@ -16,3 +16,16 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
                 "X-Kernel-Project (name) header."
             ),
         }
+
+
+class HostedTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "connections.authentication.HostedTokenAuthentication"
+    name = "HostedToken"
+
+    def get_security_definition(self, auto_schema):  # noqa: ANN001, ANN201
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "A hosted-login-page token from POST /auth/connections/{id}/exchange (one connection).",
+        }

@@ -85,14 +85,14 @@ def test_serve_runs_a_real_django_q2_cluster(instance):
     assert manage(instance.data_dir, "shell", "-c", script, timeout=60).stdout.strip().splitlines()[-1] == "2"
 
 
-def test_sigterm_stops_the_web_server_and_the_cluster_cleanly(instance):
+def test_sigterm_stops_the_web_server_the_cluster_and_the_browser_runner_cleanly(instance):
     children = subprocess.run(["pgrep", "-P", str(instance.process.pid)], capture_output=True, text=True).stdout.split()
-    assert len(children) == 2
+    assert len(children) == 3, "the web server, the django-q2 cluster and the browser runner"
     assert instance.stop() == 0
     for pid in children:
         assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
     log = (instance.data_dir / "serve.log").read_text()
-    assert "Stopping (SIGTERM)" in log and "has stopped" in log
+    assert "Stopping (SIGTERM)" in log and "has stopped" in log and "browser runner" in log
 
 
 def test_two_instances_with_their_own_data_dirs_run_side_by_side(instance, tmp_path):

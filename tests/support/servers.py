@@ -96,6 +96,52 @@ class AuthHubServer:
             self._log.close()
 
 
+@dataclass
+class BrowserRunnerProcess:
+    """``python manage.py runbrowser`` against a data directory, logging to a file."""
+
+    data_dir: Path
+    env: dict[str, str] = field(default_factory=dict)
+    process: subprocess.Popen[bytes] | None = None
+    log_path: Path | None = None
+
+    def start(self, timeout: float = 30) -> BrowserRunnerProcess:
+        self.log_path = self.data_dir / f"runner-{time.monotonic_ns()}.log"
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "authhub.settings", "AUTHHUB_DATA_DIR": str(self.data_dir),
+               "PYTHONUNBUFFERED": "1", "AUTHHUB_LOG_LEVEL": "debug", **self.env}
+        self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen([sys.executable, "manage.py", "runbrowser"], cwd=ROOT, env=env,
+                                        stdout=self._log, stderr=subprocess.STDOUT)
+
+        def ready() -> bool:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"runbrowser exited with {self.process.returncode}:\n{self.log_text()}")
+            return "ready" in self.log_text()
+
+        wait_until(ready, timeout, what="the browser runner")
+        return self
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path and self.log_path.exists() else ""
+
+    def kill(self) -> None:
+        """Die without cleaning up, as a crashed runner would."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if getattr(self, "_log", None):
+            self._log.close()
+
+
 class _Target(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802
         self.server.hits += 1  # type: ignore[attr-defined]

@@ -16,6 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         conf = settings.AUTHHUB
         get_keyring().master.handle  # creates the development master key on first start  # noqa: B018
+        services.schedules_install()
         key = services.bootstrap()
         if key is None:
             return

@@ -15,7 +15,10 @@ _GRACE_SECONDS = 15
 
 
 class Command(BaseCommand):
-    help = "Run AuthHub: the ASGI server (daphne) and the django-q2 cluster, stopped together by Ctrl-C/SIGTERM."
+    help = (
+        "Run AuthHub: the ASGI server (daphne), the django-q2 cluster and the browser runner, stopped together "
+        "by Ctrl-C/SIGTERM."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         conf = settings.AUTHHUB
@@ -23,6 +26,7 @@ class Command(BaseCommand):
         commands = {
             "web": [python, "-m", "daphne", "-b", conf.host, "-p", str(conf.port), "authhub.asgi:application"],
             "jobs": [python, "manage.py", "qcluster"],
+            "browser": [python, "manage.py", "runbrowser"],
         }
         children: dict[str, subprocess.Popen[bytes]] = {}
         stopping = False

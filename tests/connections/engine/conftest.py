@@ -45,15 +45,6 @@ class Loop:
 
 
 @pytest.fixture(scope="session")
-def sandbox() -> Iterator[Any]:
-    from tests.sites.server import SandboxServer
-
-    server = SandboxServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
 def loop() -> Iterator[Loop]:
     runner = Loop()
     yield runner

@@ -1,0 +1,54 @@
+"""The hosted page's WebSocket: the flow's state on connect and on every change."""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from rest_framework import exceptions
+
+from connections import tokens
+from connections.authentication import principal_for_token
+from connections.events import RECONCILE_SECONDS, TERMINAL, current_flow, watch
+from connections.serializers import state_event
+
+
+def _authorize(token: str, connection_id: str) -> bool:
+    if not tokens.looks_like_token(token):
+        return False
+    try:
+        principal = principal_for_token(token)
+    except exceptions.AuthenticationFailed:
+        return False
+    return principal.scope_connection_id == connection_id
+
+
+class ConnectionStateConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self) -> None:
+        self.connection_id = self.scope["url_route"]["kwargs"]["ref"]
+        query = parse_qs(self.scope.get("query_string", b"").decode())
+        token = (query.get("token") or [""])[0]
+        self.pump: asyncio.Task[None] | None = None
+        if not await database_sync_to_async(_authorize)(token, self.connection_id):
+            await self.close(code=4401)
+            return
+        await self.accept()
+        self.pump = asyncio.create_task(self._pump())
+
+    async def _pump(self) -> None:
+        last = None
+        async with watch(self.connection_id) as wait:
+            while True:
+                flow, key = await database_sync_to_async(current_flow)(self.connection_id)
+                if key != last:
+                    last = key
+                    await self.send_json(state_event(flow))
+                if flow is None or flow.status in TERMINAL:
+                    return
+                await wait(RECONCILE_SECONDS)
+
+    async def disconnect(self, code: int) -> None:
+        if self.pump is not None:
+            self.pump.cancel()
