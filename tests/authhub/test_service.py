@@ -46,6 +46,7 @@ class Instance:
                 return False
 
         wait_until(up, 30, what="serve")
+        wait_until(lambda: "ready (up to" in (data_dir / "serve.log").read_text(), 30, what="the browser runner")
 
     @property
     def key(self) -> str:
