@@ -45,6 +45,8 @@ class AuthHubSettings:
     site_ports: dict[str, int] = field(default_factory=dict)
     runner_max_flows: int = 50
     runner_poll_seconds: float = 0.05
+    # A runner silent for this long is considered dead and its flows end EXPIRED.
+    runner_dead_after: float = 30.0
 
     @property
     def production(self) -> bool:
@@ -122,6 +124,7 @@ def load() -> AuthHubSettings:
         site_ports=_site_ports(env_json("AUTHHUB_SITE_PORTS", {})),
         runner_max_flows=env_int("AUTHHUB_RUNNER_MAX_FLOWS", 50, minimum=1, maximum=1000),
         runner_poll_seconds=env_int("AUTHHUB_RUNNER_POLL_MS", 50, minimum=5, maximum=5000) / 1000,
+        runner_dead_after=float(env_int("AUTHHUB_RUNNER_DEAD_AFTER", 30, minimum=2, maximum=600)),
     )
 
 

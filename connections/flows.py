@@ -28,8 +28,6 @@ logger = logging.getLogger(__name__)
 
 FLOW_TTL = timedelta(minutes=20)
 INPUT_TTL = timedelta(minutes=10)
-# A runner that has not heart-beaten for this long is gone; its flows end EXPIRED.
-HEARTBEAT_TIMEOUT = timedelta(seconds=30)
 TERMINAL = (LoginFlow.Status.SUCCESS, LoginFlow.Status.FAILED, LoginFlow.Status.EXPIRED, LoginFlow.Status.CANCELED)
 
 
@@ -225,7 +223,7 @@ def flows_expire_stale() -> int:
     stale = LoginFlow.objects.filter(status=LoginFlow.Status.IN_PROGRESS).filter(
         Q(expires_at__lte=now)
         | Q(input_deadline__lte=now)
-        | (~Q(runner_id="") & Q(heartbeat_at__lt=now - HEARTBEAT_TIMEOUT))
+        | (~Q(runner_id="") & Q(heartbeat_at__lt=now - timedelta(seconds=settings.AUTHHUB.runner_dead_after)))
     )
     count = 0
     for flow in stale:

@@ -40,7 +40,6 @@ from connections.services import proxy_url
 
 logger = logging.getLogger(__name__)
 
-HEARTBEAT_EVERY = 10.0
 STATUS_EVERY = 0.25
 
 
@@ -116,6 +115,8 @@ class BrowserRunner:
         self.waiting: dict[str, tuple[str, asyncio.Future[dict[str, Any]]]] = {}  # flow -> (interaction, answer)
         self.stopping = asyncio.Event()
         self.engine: LoginEngine | None = None
+        # Heart-beat (and sweep dead runners' flows) three times per dead-runner timeout.
+        self.heartbeat_every = conf.runner_dead_after / 3
 
     # --- the main loop ----------------------------------------------------------------------------
 
@@ -135,7 +136,7 @@ class BrowserRunner:
                 if now - last_status >= STATUS_EVERY and self.tasks:
                     last_status = now
                     await self._cancel_ended()
-                if now - last_heartbeat >= HEARTBEAT_EVERY:
+                if now - last_heartbeat >= self.heartbeat_every:
                     last_heartbeat = now
                     await sync_to_async(flows.flow_heartbeat)(runner_id=self.runner_id)
                     expired = await sync_to_async(flows.flows_expire_stale)()

@@ -152,3 +152,26 @@ def test_no_plaintext_flow_input_is_left_in_the_database(client, sandbox):
     from connections.models import FlowInput
 
     assert not FlowInput.objects.filter(flow__connection_id=connection.id).exists(), "consumed input is deleted"
+
+
+def test_the_login_goes_through_the_connections_proxy(client, sandbox):
+    from tests.support.servers import ForwardProxy, free_port
+
+    forward = ForwardProxy(credentials="bob:proxy-pass-9")
+    try:
+        proxy = client.proxies.create(type="custom", protocol="http", config={
+            "host": "127.0.0.1", "port": forward.port, "username": "bob", "password": "proxy-pass-9"})
+        connection = connect(client, sandbox, "classic.localhost", "/login", values={"username": "alice", "password": PASSWORD})
+        client.auth.connections.update(connection.id, browser={"proxy": {"id": proxy.id}})
+        client.auth.connections.login(connection.id)
+        assert wait_until_finished(client, connection.id).flow_status == "SUCCESS"
+        assert any("classic.localhost" in target for _, target in forward.requests), "the browser went through the proxy"
+    finally:
+        forward.stop()
+
+    down = client.proxies.create(type="custom", protocol="http", config={"host": "127.0.0.1", "port": free_port()})
+    client.auth.connections.update(connection.id, browser={"proxy": {"id": down.id}})
+    Profile.objects.filter(pk=AuthConnection.objects.get(pk=connection.id).profile_id).update(state=None)
+    client.auth.connections.login(connection.id)
+    failed = wait_until_finished(client, connection.id)
+    assert failed.flow_status == "FAILED" and failed.error_code in ("navigation_confused", "browser_error")

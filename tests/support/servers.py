@@ -163,6 +163,11 @@ def start_target() -> ThreadingHTTPServer:
     return server
 
 
+def _resolve(host: str) -> str:
+    # RFC 6761: every *.localhost name is loopback (Chromium does this; Python's resolver does not).
+    return "127.0.0.1" if host == "localhost" or host.endswith(".localhost") else host
+
+
 class _ProxyHandler(socketserver.StreamRequestHandler):
     """An HTTP/1.1 forward proxy (RFC 9110 CONNECT and absolute-form requests) with optional Basic auth."""
 
@@ -191,7 +196,7 @@ class _ProxyHandler(socketserver.StreamRequestHandler):
         if method == "CONNECT":
             host, _, port = target.rpartition(":")
             try:
-                upstream = socket.create_connection((host, int(port)), timeout=5)
+                upstream = socket.create_connection((_resolve(host), int(port)), timeout=5)
             except OSError:
                 self.wfile.write(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
                 return
@@ -201,7 +206,7 @@ class _ProxyHandler(socketserver.StreamRequestHandler):
         parts = urlsplit(target)
         body = self.rfile.read(int(headers.get("content-length", "0") or 0))
         forward = {k: v for k, v in headers.items() if not k.startswith("proxy-") and k != "connection"}
-        conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=10)
+        conn = http.client.HTTPConnection(_resolve(parts.hostname or ""), parts.port or 80, timeout=10)
         try:
             conn.request(method, (parts.path or "/") + (f"?{parts.query}" if parts.query else ""), body, forward)
             response = conn.getresponse()

@@ -1,0 +1,94 @@
+"""The browser runner under stress and failure, each test in an AuthHub of its own (data dir, server, runners)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from kernel import Kernel
+
+from tests.conftest import sandbox_ports
+from tests.connections.flow_helpers import PASSWORD, awaiting_input, wait_for, wait_until_finished
+from tests.support.servers import ROOT, AuthHubServer, BrowserRunnerProcess
+
+pytestmark = pytest.mark.slow
+
+
+class Isolated:
+    def __init__(self, data_dir: Path, sandbox) -> None:  # noqa: ANN001
+        self.data_dir = data_dir
+        self.env = {"AUTHHUB_SITE_PORTS": sandbox_ports(sandbox), "AUTHHUB_RUNNER_DEAD_AFTER": "3"}
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "authhub.settings", "AUTHHUB_DATA_DIR": str(data_dir)}
+        subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
+        out = subprocess.run([sys.executable, "manage.py", "createapikey", "--project", "p"], cwd=ROOT, env=env,
+                             check=True, capture_output=True, text=True).stdout
+        self.key = out.strip().splitlines()[-1]
+        self.server = AuthHubServer(data_dir, env=self.env).start()
+        self.runners: list[BrowserRunnerProcess] = []
+        self.client = Kernel(api_key=self.key, base_url=self.server.url)
+
+    def runner(self) -> BrowserRunnerProcess:
+        process = BrowserRunnerProcess(self.data_dir, env=self.env).start()
+        self.runners.append(process)
+        return process
+
+    def stop(self) -> None:
+        for runner in self.runners:
+            runner.stop()
+        self.server.stop()
+
+
+@pytest.fixture
+def isolated(tmp_path, sandbox):  # noqa: ANN001
+    env = Isolated(tmp_path, sandbox)
+    yield env
+    env.stop()
+
+
+def partial_connection(client: Kernel, sandbox, name: str):  # noqa: ANN001
+    client.credentials.create(name=name, domain="classic.localhost", values={"username": "alice"})
+    return client.auth.connections.create(domain="classic.localhost", profile_name=name, credential={"name": name},
+                                          login_url=sandbox.url("classic.localhost", "/login"))
+
+
+def test_a_runner_that_dies_leaves_its_flows_expired_not_in_progress(isolated, sandbox):
+    doomed = isolated.runner()
+    connection = partial_connection(isolated.client, sandbox, "c1")
+    isolated.client.auth.connections.login(connection.id)
+    wait_for(isolated.client, connection.id, awaiting_input)
+    doomed.kill()
+    isolated.runner()  # a surviving runner notices the silence and sweeps
+    started = time.monotonic()
+    state = wait_until_finished(isolated.client, connection.id, timeout=60)
+    assert state.flow_status == "EXPIRED" and "runner running this login stopped" in state.error_message
+    assert time.monotonic() - started < 60
+
+
+def test_with_twenty_flows_waiting_a_new_login_starts_quickly_and_answers_arrive_fast(isolated, sandbox):
+    isolated.runner()
+    client = isolated.client
+    waiting = [partial_connection(client, sandbox, f"w{i}") for i in range(20)]
+    for connection in waiting:
+        client.auth.connections.login(connection.id)
+    for connection in waiting:
+        wait_for(client, connection.id, awaiting_input, timeout=120)
+
+    fresh = partial_connection(client, sandbox, "fresh")
+    started = time.monotonic()
+    client.auth.connections.login(fresh.id)
+    wait_for(client, fresh.id, lambda s: s.progress_message != "Waiting for a browser" or s.flow_step != "DISCOVERING")
+    first_step = time.monotonic() - started
+    assert first_step < 5, f"first step after {first_step:.2f}s"
+
+    target = waiting[0]
+    state = client.auth.connections.retrieve(target.id)
+    started = time.monotonic()
+    client.auth.connections.submit(target.id, interaction_id=state.interaction_id, field_values={"fld_password": PASSWORD})
+    wait_for(client, target.id, lambda s: s.flow_step != "AWAITING_INPUT" or s.flow_status != "IN_PROGRESS")
+    resumed = time.monotonic() - started
+    assert resumed < 1.0, f"the flow resumed {resumed:.3f}s after the submit"
+    assert wait_until_finished(client, target.id).flow_status == "SUCCESS"
