@@ -7,6 +7,9 @@ os.environ["AUTHHUB_DATA_DIR"] = os.environ.get("AUTHHUB_TEST_DATA_DIR") or temp
 os.environ.setdefault("AUTHHUB_ENV", "development")
 os.environ.pop("DATABASE_URL", None)
 os.environ.pop("REDIS_URL", None)
+# Playwright's sync API runs an event loop in the test thread; the tests' own ORM calls are plain sync
+# code. (Servers and runners started by tests do not inherit this: tests.support.servers drops it.)
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from authhub.settings import *  # noqa: E402,F403
 

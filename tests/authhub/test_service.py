@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import stat
 import subprocess
@@ -13,13 +12,13 @@ import httpx
 import pytest
 from kernel import AuthenticationError, Kernel
 
-from tests.support.servers import ROOT, free_port, wait_until
+from tests.support.servers import ROOT, child_env, free_port, wait_until
 
 pytestmark = pytest.mark.slow
 
 
 def manage(data_dir: Path, *args: str, **kwargs) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "authhub.settings", "AUTHHUB_DATA_DIR": str(data_dir)}
+    env = {**child_env(), "DJANGO_SETTINGS_MODULE": "authhub.settings", "AUTHHUB_DATA_DIR": str(data_dir)}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True, **kwargs
     )
@@ -31,7 +30,7 @@ class Instance:
         self.port = free_port()
         manage(data_dir, "migrate", "--noinput", "-v", "0")
         self.bootstrap_output = manage(data_dir, "bootstrap").stdout
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "authhub.settings", "AUTHHUB_DATA_DIR": str(data_dir),
+        env = {**child_env(), "DJANGO_SETTINGS_MODULE": "authhub.settings", "AUTHHUB_DATA_DIR": str(data_dir),
                "AUTHHUB_PORT": str(self.port)}
         self.log = open(data_dir / "serve.log", "w")  # noqa: SIM115
         self.process = subprocess.Popen([sys.executable, "manage.py", "serve"], cwd=ROOT, env=env,

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
-from tests.support.servers import ROOT
+from tests.support.servers import ROOT, child_env
 
 PROBE = (
     "import django; django.setup(); from django.conf import settings as s; "
@@ -15,7 +14,7 @@ PROBE = (
 
 
 def run(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:
-    full = {**os.environ, "DJANGO_SETTINGS_MODULE": "authhub.settings", "AUTHHUB_DATA_DIR": str(tmp_path), **env}
+    full = {**child_env(), "DJANGO_SETTINGS_MODULE": "authhub.settings", "AUTHHUB_DATA_DIR": str(tmp_path), **env}
     for name in ("AUTHHUB_ENV", "AUTHHUB_SECRET_KEY", "AUTHHUB_MASTER_KEY_FILE"):
         if name not in env:
             full.pop(name, None)
@@ -45,7 +44,7 @@ def test_production_turns_debug_off_and_cookies_secure(tmp_path):
     key = tmp_path / "master.json"
     created = subprocess.run(
         [sys.executable, "manage.py", "rotatekeys", "--create-master-key", str(key)],
-        cwd=ROOT, env={**os.environ, "AUTHHUB_DATA_DIR": str(tmp_path)}, capture_output=True, text=True,
+        cwd=ROOT, env={**child_env(), "AUTHHUB_DATA_DIR": str(tmp_path)}, capture_output=True, text=True,
     )
     assert created.returncode == 0, created.stderr
     assert oct(key.stat().st_mode & 0o777) == "0o600"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
@@ -11,7 +10,7 @@ from django.conf import settings
 from django.db import connection
 
 from credentials.models import Credential
-from tests.support.servers import ROOT
+from tests.support.servers import ROOT, child_env
 
 pytestmark = [pytest.mark.usefixtures("live_db"), pytest.mark.slow]
 
@@ -26,7 +25,7 @@ def test_the_database_uses_wal_a_busy_timeout_and_immediate_transactions():
 
 
 def test_concurrent_writer_processes_never_see_database_is_locked(tenant, client):
-    env = {**os.environ, "AUTHHUB_DATA_DIR": str(settings.AUTHHUB.data_dir)}
+    env = {**child_env(), "AUTHHUB_DATA_DIR": str(settings.AUTHHUB.data_dir)}
     writers = [
         subprocess.Popen(
             [sys.executable, "-m", "tests.authhub.sqlite_writer", tenant.project.pk, str(EACH), f"w{n}"],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -13,7 +12,7 @@ from kernel import Kernel
 
 from tests.conftest import sandbox_ports
 from tests.connections.flow_helpers import PASSWORD, awaiting_input, wait_for, wait_until_finished
-from tests.support.servers import ROOT, AuthHubServer, BrowserRunnerProcess
+from tests.support.servers import ROOT, AuthHubServer, BrowserRunnerProcess, child_env
 
 pytestmark = pytest.mark.slow
 
@@ -22,7 +21,7 @@ class Isolated:
     def __init__(self, data_dir: Path, sandbox) -> None:  # noqa: ANN001
         self.data_dir = data_dir
         self.env = {"AUTHHUB_SITE_PORTS": sandbox_ports(sandbox), "AUTHHUB_RUNNER_DEAD_AFTER": "3"}
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "authhub.settings", "AUTHHUB_DATA_DIR": str(data_dir)}
+        env = {**child_env(), "DJANGO_SETTINGS_MODULE": "authhub.settings", "AUTHHUB_DATA_DIR": str(data_dir)}
         subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
         out = subprocess.run([sys.executable, "manage.py", "createapikey", "--project", "p"], cwd=ROOT, env=env,
                              check=True, capture_output=True, text=True).stdout

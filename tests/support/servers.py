@@ -22,6 +22,13 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment for AuthHub processes a test starts: this one's, minus test-only switches."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(extra)
+    return env
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -56,7 +63,7 @@ class AuthHubServer:
         self.port = self.port or free_port()
         self.log_path = self.data_dir / f"server-{self.port}.log"
         env = {
-            **os.environ,
+            **child_env(),
             "DJANGO_SETTINGS_MODULE": "authhub.settings",
             "AUTHHUB_DATA_DIR": str(self.data_dir),
             "AUTHHUB_PORT": str(self.port),
@@ -107,7 +114,7 @@ class BrowserRunnerProcess:
 
     def start(self, timeout: float = 30) -> BrowserRunnerProcess:
         self.log_path = self.data_dir / f"runner-{time.monotonic_ns()}.log"
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "authhub.settings", "AUTHHUB_DATA_DIR": str(self.data_dir),
+        env = {**child_env(), "DJANGO_SETTINGS_MODULE": "authhub.settings", "AUTHHUB_DATA_DIR": str(self.data_dir),
                "PYTHONUNBUFFERED": "1", "AUTHHUB_LOG_LEVEL": "debug", **self.env}
         self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen([sys.executable, "manage.py", "runbrowser"], cwd=ROOT, env=env,
