@@ -14,7 +14,8 @@ run: setup
 	@$(PY) manage.py bootstrap
 	@exec $(PY) manage.py serve
 
-test: setup
+test:
+	@scripts/setup.sh --test
 	@$(PY) -m ruff check .
 	@$(PY) -m pytest -n $${PYTEST_WORKERS:-auto} $(PYTEST_ARGS)
 

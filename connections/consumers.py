@@ -11,7 +11,7 @@ from rest_framework import exceptions
 
 from connections import tokens
 from connections.authentication import principal_for_token
-from connections.events import RECONCILE_SECONDS, TERMINAL, current_flow, watch
+from connections.events import TERMINAL, current_flow, reconcile_interval, watch
 from connections.serializers import state_event
 
 
@@ -39,6 +39,7 @@ class ConnectionStateConsumer(AsyncJsonWebsocketConsumer):
 
     async def _pump(self) -> None:
         last = None
+        interval = reconcile_interval()
         async with watch(self.connection_id) as wait:
             while True:
                 flow, key = await database_sync_to_async(current_flow)(self.connection_id)
@@ -47,7 +48,7 @@ class ConnectionStateConsumer(AsyncJsonWebsocketConsumer):
                     await self.send_json(state_event(flow))
                 if flow is None or flow.status in TERMINAL:
                     return
-                await wait(RECONCILE_SECONDS)
+                await wait(interval)
 
     async def disconnect(self, code: int) -> None:
         if self.pump is not None:

@@ -31,8 +31,14 @@ from connections.serializers import state_event
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 15.0
-# How often watchers re-read the database when nothing told them about a change.
+# How often watchers re-read the database when nothing told them about a change: often when nothing can
+# tell them (in-memory channel layer), rarely when the runner pushes changes through Redis.
 RECONCILE_SECONDS = 0.25
+RECONCILE_SECONDS_WITH_PUSH = 2.0
+
+
+def reconcile_interval() -> float:
+    return RECONCILE_SECONDS_WITH_PUSH if _crosses_processes() else RECONCILE_SECONDS
 TERMINAL = {s.value for s in (LoginFlow.Status.SUCCESS, LoginFlow.Status.FAILED, LoginFlow.Status.EXPIRED,
                               LoginFlow.Status.CANCELED)}
 
@@ -128,6 +134,7 @@ async def connection_events(request: HttpRequest, ref: str) -> HttpResponse:
     async def stream() -> AsyncIterator[bytes]:
         last_key: tuple[Any, ...] | None = None
         last_beat = time.monotonic()
+        interval = min(reconcile_interval(), HEARTBEAT_SECONDS)
         async with watch(connection.pk) as wait:
             while True:
                 flow, key = await sync_to_async(current_flow)(connection.pk)
@@ -139,7 +146,7 @@ async def connection_events(request: HttpRequest, ref: str) -> HttpResponse:
                 if time.monotonic() - last_beat >= HEARTBEAT_SECONDS:
                     last_beat = time.monotonic()
                     yield sse({"event": "sse_heartbeat", "timestamp": state_event(None)["timestamp"]})
-                await wait(RECONCILE_SECONDS)
+                await wait(interval)
 
     response = StreamingHttpResponse(stream(), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"

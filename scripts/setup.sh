@@ -38,6 +38,10 @@ if [ ! -x "$chromium_bin" ]; then
 fi
 # ffmpeg turns login screencasts into mp4 replays.
 command -v ffmpeg >/dev/null || missing+=(ffmpeg)
+# The test suite also runs the scale-out parts for real: Redis (channel layer, job broker).
+if [ "${1:-}" = "--test" ]; then
+    command -v redis-server >/dev/null || missing+=(redis-server)
+fi
 for pkg in ${AUTHHUB_EXTRA_APT:-}; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done

@@ -2,48 +2,21 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from kernel import Kernel
 
 from tests.conftest import sandbox_ports
 from tests.connections.flow_helpers import PASSWORD, awaiting_input, wait_for, wait_until_finished
-from tests.support.servers import ROOT, AuthHubServer, BrowserRunnerProcess, child_env
+from tests.support.environments import Isolated
 
 pytestmark = pytest.mark.slow
 
 
-class Isolated:
-    def __init__(self, data_dir: Path, sandbox) -> None:  # noqa: ANN001
-        self.data_dir = data_dir
-        self.env = {"AUTHHUB_SITE_PORTS": sandbox_ports(sandbox), "AUTHHUB_RUNNER_DEAD_AFTER": "3"}
-        env = {**child_env(), "DJANGO_SETTINGS_MODULE": "authhub.settings", "AUTHHUB_DATA_DIR": str(data_dir)}
-        subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
-        out = subprocess.run([sys.executable, "manage.py", "createapikey", "--project", "p"], cwd=ROOT, env=env,
-                             check=True, capture_output=True, text=True).stdout
-        self.key = out.strip().splitlines()[-1]
-        self.server = AuthHubServer(data_dir, env=self.env).start()
-        self.runners: list[BrowserRunnerProcess] = []
-        self.client = Kernel(api_key=self.key, base_url=self.server.url)
-
-    def runner(self) -> BrowserRunnerProcess:
-        process = BrowserRunnerProcess(self.data_dir, env=self.env).start()
-        self.runners.append(process)
-        return process
-
-    def stop(self) -> None:
-        for runner in self.runners:
-            runner.stop()
-        self.server.stop()
-
-
 @pytest.fixture
 def isolated(tmp_path, sandbox):  # noqa: ANN001
-    env = Isolated(tmp_path, sandbox)
+    env = Isolated(tmp_path, {"AUTHHUB_SITE_PORTS": sandbox_ports(sandbox), "AUTHHUB_RUNNER_DEAD_AFTER": "3"})
     yield env
     env.stop()
 
