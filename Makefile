@@ -51,5 +51,7 @@ clean:
 	rm -rf $(VENV) .authhub
 
 # Benchmarks against their floors (hand-written Playwright, direct calls); JSON lines on stdout.
-bench: setup
+bench:
+	@scripts/setup.sh --test
 	@$(PY) -m bench.engine $(BENCH_ARGS)
+	@$(PY) -m bench.api $(BENCH_ARGS)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers as drf_serializers
 from rest_framework.permissions import AllowAny
@@ -12,7 +12,7 @@ from authhub.api.permissions import ApiKeyOrHostedToken
 from authhub.api.serializers import ErrorSerializer, timestamp
 from authhub.api.views import ProjectApi
 from connections import flows, managed_auth, services
-from connections.models import AuthConnection, Profile, Proxy, name_key
+from connections.models import AuthConnection, LearnedPlan, LoginFlow, Profile, Proxy, name_key
 from connections.serializers import (
     ConnectionCreateInput,
     ConnectionUpdateInput,
@@ -187,6 +187,23 @@ def present(connection: AuthConnection) -> dict:
     return connection_to_dict(connection, connection.latest_flow(), plan)
 
 
+def present_page(connections: list[AuthConnection]) -> list[dict]:
+    """A page of connections in three queries, whatever its size: latest flows and plans are batched."""
+    if not connections:
+        return []
+    latest = {
+        flow.connection_id: flow
+        for flow in LoginFlow.objects.filter(
+            pk__in=[c.latest_flow_id for c in connections if getattr(c, "latest_flow_id", None)]
+        )
+    }
+    plans = {
+        plan.domain: plan.plan
+        for plan in LearnedPlan.objects.filter(project_id=connections[0].project_id, domain__in={c.domain for c in connections})
+    }
+    return [connection_to_dict(c, latest.get(c.pk), plans.get(c.domain)) for c in connections]
+
+
 def _login_options(data: dict) -> dict:
     options: dict = {}
     if "record_session" in data:
@@ -208,14 +225,19 @@ class ConnectionListCreateApi(ProjectApi):
         responses={200: ManagedAuthOutput(many=True), **ERRORS},
     )
     def get(self, request: Request) -> Response:
-        queryset = AuthConnection.objects.select_related("profile", "credential", "project").filter(project=self.project)
+        latest_flow = LoginFlow.objects.filter(connection=OuterRef("pk")).order_by("-created_at", "-id").values("pk")[:1]
+        queryset = (
+            AuthConnection.objects.select_related("profile", "credential")
+            .filter(project=self.project)
+            .annotate(latest_flow_id=Subquery(latest_flow))
+        )
         if domain := request.query_params.get("domain", "").strip().lower():
             queryset = queryset.filter(domain=domain)
         if profile := request.query_params.get("profile_name", "").strip():
             queryset = queryset.filter(profile__name=profile)
         if query := request.query_params.get("query", "").strip():
             queryset = queryset.filter(Q(domain__icontains=query) | Q(profile__name__icontains=query) | Q(pk=query))
-        return paginate(request, queryset.order_by("created_at", "id"), present)
+        return paginate(request, queryset.order_by("created_at", "id"), serialize_page=present_page)
 
     @extend_schema(
         operation_id="auth_connections_create", summary="Create an auth connection",

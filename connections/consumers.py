@@ -47,6 +47,7 @@ class ConnectionStateConsumer(AsyncJsonWebsocketConsumer):
                     last = key
                     await self.send_json(state_event(flow))
                 if flow is None or flow.status in TERMINAL:
+                    await self.close()
                     return
                 await wait(interval)
 

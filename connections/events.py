@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 15.0
 # How often watchers re-read the database when nothing told them about a change: often when nothing can
 # tell them (in-memory channel layer), rarely when the runner pushes changes through Redis.
-RECONCILE_SECONDS = 0.25
+RECONCILE_SECONDS = 0.1
 RECONCILE_SECONDS_WITH_PUSH = 2.0
 
 
@@ -137,7 +137,13 @@ async def connection_events(request: HttpRequest, ref: str) -> HttpResponse:
         interval = min(reconcile_interval(), HEARTBEAT_SECONDS)
         async with watch(connection.pk) as wait:
             while True:
-                flow, key = await sync_to_async(current_flow)(connection.pk)
+                try:
+                    flow, key = await sync_to_async(current_flow)(connection.pk)
+                except Exception:  # noqa: BLE001 - tell the client, then end the stream
+                    logger.exception("events stream of %s failed", connection.pk)
+                    yield sse({"event": "error", "timestamp": state_event(None)["timestamp"],
+                               "error": {"code": "internal_error", "message": "The event stream failed; reconnect."}})
+                    return
                 if key != last_key:
                     last_key = key
                     yield sse(state_event(flow))

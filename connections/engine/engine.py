@@ -838,12 +838,13 @@ class _Run:
 
     # --- learned plans ----------------------------------------------------------------------------
 
-    def _record(self, action: PlanAction, frame: PwFrame) -> None:
+    def _record(self, action: PlanAction, frame: PwFrame, path: str | None = None) -> None:
         assert self.page is not None
         action.frame_host = host_of(frame.url) if frame is not self.page.main_frame else None
-        path = _path(self.page.url)
-        if self.first_action_url is None:
-            self.first_action_url = self.page.url
+        if path is None:
+            path = _path(self.page.url)
+            if self.first_action_url is None:
+                self.first_action_url = self.page.url
         if not self.plan_pages or self.plan_pages[-1].path != path:
             self.plan_pages.append(PlanPage(path))
         self.plan_pages[-1].actions.append(action)
@@ -871,6 +872,8 @@ class _Run:
         if not steps or any(a.kind in ("fill",) and (not a.selector or self._value(a.key or "") is None) for a in steps):
             return False
         frame = self.page.main_frame
+        replayed: list[tuple[PlanAction, PwFrame]] = []
+        start_url = self.page.url
         try:
             submitted = False
             keys: list[str] = []
@@ -880,7 +883,10 @@ class _Run:
                     return False
                 locator = frame.locator(action.selector).first
                 await locator.wait_for(state="visible", timeout=self.config.replay_timeout * 1000)
+                replayed.append((PlanAction(action.kind, action.selector, action.key, action.label), frame))
                 if action.kind == "fill":
+                    if not keys:
+                        await self.emit(FlowStep.SUBMITTING, "Signing in")
                     if self.recorder is not None:
                         await locator.evaluate(MASK)
                     await locator.fill(self._value(action.key or "") or "")
@@ -898,9 +904,12 @@ class _Run:
                         await locator.click()
                     submitted = True
                     await self._settle(frame, since)
-                self._record(PlanAction(action.kind, action.selector, action.key, action.label), frame)
             if submitted and keys:
                 self.last_submit = _Submission(path, None, tuple(keys), "", "")
+            # Kept under the page they were replayed on (a click may have left it).
+            self.first_action_url = self.first_action_url or start_url
+            for action, action_frame in replayed:
+                self._record(action, action_frame, path=path)
             return True
         except PlaywrightError as exc:
             logger.info("login %s: the learned plan no longer fits %s (%s); discovering", self.request.domain, path, _first_line(exc))

@@ -70,6 +70,9 @@ def test_first_start_creates_a_key_file_and_a_master_key_readable_only_by_the_ow
     assert instance.key in instance.bootstrap_output
     for name in ("dev-api-key", "master-key.json"):
         assert stat.S_IMODE((instance.data_dir / name).stat().st_mode) == 0o600
+    schedules = manage(instance.data_dir, "shell", "-c",
+                       "from django_q.models import Schedule; print(list(Schedule.objects.values_list('func', flat=True)))").stdout
+    assert "connections.flows.flows_expire_stale" in schedules, "django-q2 sweeps stale flows"
     again = manage(instance.data_dir, "bootstrap").stdout
     assert again == "" and instance.key == (instance.data_dir / "dev-api-key").read_text().strip()
     client = Kernel(api_key=instance.key, base_url=instance.url)

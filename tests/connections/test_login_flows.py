@@ -175,3 +175,26 @@ def test_the_login_goes_through_the_connections_proxy(client, sandbox):
     client.auth.connections.login(connection.id)
     failed = wait_until_finished(client, connection.id)
     assert failed.flow_status == "FAILED" and failed.error_code in ("navigation_confused", "browser_error")
+
+
+def test_what_a_person_types_becomes_a_new_credential_linked_to_the_connection(client, sandbox, tenant):
+    connection = client.auth.connections.create(domain="classic.localhost", profile_name="fresh",
+                                                login_url=sandbox.url("classic.localhost", "/login"))
+    client.auth.connections.login(connection.id)
+    state = wait_for(client, connection.id, awaiting_input)
+    assert sorted(f.ref for f in state.fields) == ["password", "username"]
+    client.auth.connections.submit(connection.id, fields={"username": "alice", "password": PASSWORD})
+    done = wait_until_finished(client, connection.id)
+    assert done.flow_status == "SUCCESS" and done.credential is not None
+    saved = Credential.objects.get(project=tenant.project, name=done.credential.name)
+    assert saved.values == {"username": "alice", "password": PASSWORD} and saved.domain == "classic.localhost"
+
+
+def test_save_credentials_off_keeps_nothing_typed(client, sandbox, tenant):
+    connection = connect(client, sandbox, "classic.localhost", "/login", values={"username": "alice"})
+    client.auth.connections.update(connection.id, save_credentials=False)
+    client.auth.connections.login(connection.id)
+    wait_for(client, connection.id, awaiting_input)
+    client.auth.connections.submit(connection.id, fields={"password": PASSWORD})
+    assert wait_until_finished(client, connection.id).flow_status == "SUCCESS"
+    assert Credential.objects.get(project=tenant.project, name="classic.localhost-p").values == {"username": "alice"}

@@ -43,7 +43,10 @@ class WebSocketClient:
     def receive(self) -> str | None:
         """The next text message, or None when the server closed the connection."""
         while True:
-            first, second = self._read(2)
+            try:
+                first, second = self._read(2)
+            except (ConnectionError, OSError):
+                return None
             opcode, length = first & 0x0F, second & 0x7F
             if length == 126:
                 length = struct.unpack(">H", self._read(2))[0]

@@ -206,3 +206,14 @@ def test_a_push_approval_waits_for_the_site_and_goes_on_by_itself(login, sandbox
     assert succeeded(result)
     waiting = next(e for e in person.events if e.step == FlowStep.AWAITING_EXTERNAL_ACTION)
     assert "phone" in waiting.external_action_message.lower()
+
+
+def test_a_replayed_plan_is_learned_again_unchanged(login):
+    first = login("classic.localhost", path="/login", values=ALICE)
+    again = login("classic.localhost", values=ALICE, plan=first.plan)
+    assert succeeded(again)
+    assert again.plan.login_url == first.plan.login_url
+    assert [(p.path, [a.kind for a in p.actions]) for p in again.plan.pages] == [
+        (p.path, [a.kind for a in p.actions]) for p in first.plan.pages
+    ]
+    assert again.plan.successes == first.plan.successes + 1
