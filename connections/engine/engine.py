@@ -698,16 +698,12 @@ class _Run:
     async def _totp_code(self, secret: str, *, fresh: bool) -> str:
         request = self.request
         params = {"algorithm": request.totp_algorithm, "digits": request.totp_digits, "period": request.totp_period}
+        wait = totp_wait(time.time(), request.totp_period, self.config.totp_min_remaining, self.totp_counters, fresh=fresh)
+        if wait:
+            await asyncio.sleep(wait)  # until the next code window opens: computed, not a guess
         now = time.time()
-        code, expires = totp.generate(secret, at=now, **params)
-        counter = int(now // request.totp_period)
-        # A code about to expire, or one the site just refused, is replaced by the next window's.
-        if fresh or expires - now < self.config.totp_min_remaining or counter in self.totp_counters:
-            await asyncio.sleep(max(0.0, expires - now) + 0.05)
-            now = time.time()
-            code, _ = totp.generate(secret, at=now, **params)
-            counter = int(now // request.totp_period)
-        self.totp_counters.add(counter)
+        self.totp_counters.add(int(now // request.totp_period))
+        code, _ = totp.generate(secret, at=now, **params)
         return code
 
     async def _fill_code(self, frames: list[PwFrame], analysis: Analysis, code: str, plan_kind: str | None) -> None:
@@ -927,6 +923,16 @@ class _Run:
             if time.monotonic() > deadline:
                 raise PlaywrightError(f"no frame on {action.frame_host}")
             await self.page.wait_for_event("frameattached", timeout=self.config.replay_timeout * 1000)
+
+
+def totp_wait(now: float, period: int, min_remaining: float, used: set[int], *, fresh: bool) -> float:
+    """Seconds to wait before generating a code: none, unless the current window is about to end, its
+    code was already used, or the site just refused it — then until the next window opens."""
+    counter = int(now // period)
+    remaining = (counter + 1) * period - now
+    if fresh or remaining < min_remaining or counter in used:
+        return remaining + 0.05
+    return 0.0
 
 
 class _Refused(PlaywrightError):
