@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -13,6 +14,8 @@ from connections import tokens
 from connections.authentication import principal_for_token
 from connections.events import TERMINAL, current_flow, reconcile_interval, watch
 from connections.serializers import state_event
+
+logger = logging.getLogger(__name__)
 
 
 def _authorize(token: str, connection_id: str) -> bool:
@@ -35,6 +38,7 @@ class ConnectionStateConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4401)
             return
         await self.accept()
+        logger.info("hosted page connected to %s", self.connection_id)
         self.pump = asyncio.create_task(self._pump())
 
     async def _pump(self) -> None:

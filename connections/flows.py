@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from authhub.errors import AppError, Conflict
+from authhub.redaction import register_secrets
 from connections import tokens
 from connections.engine.types import LoginPlan
 from connections.models import AuthConnection, FlowInput, LoginFlow, Profile
@@ -163,6 +164,7 @@ def flow_submit(*, connection: AuthConnection, data: dict[str, Any]) -> LoginFlo
     if flow.step != LoginFlow.Step.AWAITING_INPUT or not flow.pause.get("interaction_id"):
         raise AppError(f"The login is not waiting for input (it is {flow.step}).", code="flow_not_awaiting_input")
     answer = build_answer(flow.pause, data)
+    register_secrets(answer["fields"].values())
     row = FlowInput(organization_id=connection.organization_id, flow=flow, interaction_id=flow.pause["interaction_id"])
     row.payload = answer
     try:

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import models
 
-from authhub.redaction import register_secret, register_secrets
+from authhub.redaction import register_secret
 from credentials.crypto import get_keyring
 
 
@@ -44,10 +44,15 @@ class Plain:
 
 
 def _register(value: Any) -> None:
+    """Tell the log redactor about every string inside a decrypted value, however nested."""
     if isinstance(value, str):
         register_secret(value)
     elif isinstance(value, dict):
-        register_secrets(v for v in value.values() if isinstance(v, str))
+        for item in value.values():
+            _register(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _register(item)
 
 
 class _Descriptor:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
@@ -44,3 +45,39 @@ class ApiErrorMiddleware:
             return None
         logger.exception("Unhandled error on %s %s", request.method, request.path)
         return JsonResponse(error_body("internal_error", "Internal server error."), status=500)
+
+
+access_logger = logging.getLogger("authhub.access")
+
+
+class AccessLogMiddleware:
+    """One log line per request, without the query string: query strings can carry single-use codes
+    and tokens (the hosted page's ``?code=``), so the server's own access log is switched off."""
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse | Awaitable[HttpResponse]]) -> None:
+        self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def _log(self, request: HttpRequest, response: HttpResponse, started: float) -> None:
+        access_logger.info(
+            "%s %s %s %.0fms", request.method, request.path, response.status_code, (time.perf_counter() - started) * 1000
+        )
+
+    def __call__(self, request: HttpRequest):  # noqa: ANN204
+        if self.is_async:
+            return self.__acall__(request)
+        started = time.perf_counter()
+        response = self.get_response(request)
+        self._log(request, response, started)  # type: ignore[arg-type]
+        return response
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        response = await self.get_response(request)  # type: ignore[misc]
+        self._log(request, response, started)
+        return response

@@ -69,3 +69,20 @@ def test_adding_an_api_key_in_the_admin_shows_it_once(admin_client, seeded):
     key = shown.rsplit(" ", 1)[-1]
     stored = ApiKey.objects.get(name="from-admin")
     assert stored.matches(key) and stored.project is None
+
+
+def test_the_admin_starts_a_login_showing_the_hosted_link_and_cancels_it(admin_client, seeded):
+    from connections import managed_auth
+    from connections.models import LoginFlow
+
+    project = seeded["organization"].default_project()
+    connection = managed_auth.connection_create(project=project, domain="admin.example", profile_name="admin-profile")
+    url = reverse("admin:connections_authconnection_changelist")
+    started = admin_client.post(url, {"action": "start_login", "_selected_action": [connection.pk]}, follow=True)
+    shown = " ".join(str(m) for m in started.context["messages"])
+    assert f"/login/{connection.pk}?code=" in shown
+    assert LoginFlow.objects.get(connection=connection).status == "IN_PROGRESS"
+    page = admin_client.get(url).content.decode()
+    assert "IN_PROGRESS" in page and "DISCOVERING" in page
+    admin_client.post(url, {"action": "cancel_flow", "_selected_action": [connection.pk]}, follow=True)
+    assert LoginFlow.objects.get(connection=connection).status == "CANCELED"

@@ -30,7 +30,7 @@ def page(browser):
     context.close()
 
 
-def test_a_person_signs_in_on_the_hosted_page_and_is_sent_back(client, sandbox, page, http_target):
+def test_a_person_signs_in_on_the_hosted_page_and_is_sent_back(client, sandbox, page, http_target, server):
     connection = connect(client, sandbox, "classic.localhost", "/login", values={"username": "alice"})
     login = client.auth.connections.login(connection.id)
     back = f"http://127.0.0.1:{http_target.server_address[1]}/done"
@@ -47,6 +47,9 @@ def test_a_person_signs_in_on_the_hosted_page_and_is_sent_back(client, sandbox, 
     assert "profile_name=" in page.url and "domain=classic.localhost" in page.url
     assert PASSWORD not in page.content()
     assert client.auth.connections.retrieve(connection.id).status == "AUTHENTICATED"
+    log = server.log_text()
+    assert f"GET /login/{connection.id} 200" in log, "the access log has the request…"
+    assert login.handoff_code not in log, "…but not its single-use code"
 
 
 def test_the_page_shows_the_sites_error_and_asks_again(client, sandbox, page):

@@ -198,3 +198,17 @@ def test_save_credentials_off_keeps_nothing_typed(client, sandbox, tenant):
     client.auth.connections.submit(connection.id, fields={"password": PASSWORD})
     assert wait_until_finished(client, connection.id).flow_status == "SUCCESS"
     assert Credential.objects.get(project=tenant.project, name="classic.localhost-p").values == {"username": "alice"}
+
+
+def test_no_secret_reaches_the_server_or_runner_logs(client, sandbox, server, runner):
+    secret = "flow-log-secret-" + str(time.monotonic_ns())
+    connection = connect(client, sandbox, "classic.localhost", "/login", values={"username": "alice", "password": secret})
+    client.auth.connections.login(connection.id)
+    state = wait_for(client, connection.id, awaiting_input)
+    assert state.website_error and secret not in state.to_json()
+    client.auth.connections.submit(connection.id, fields={"password": PASSWORD})
+    assert wait_until_finished(client, connection.id).flow_status == "SUCCESS"
+    logs = server.log_text() + runner.log_text()
+    assert "flow_" in logs and "DEBUG" in logs, "sanity: both logs are there, at debug level"
+    assert secret not in logs
+    assert PASSWORD not in logs

@@ -72,7 +72,8 @@ class AuthHubServer:
         }
         log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "authhub.asgi:application"],
+            [sys.executable, "-m", "daphne", "--access-log", os.devnull, "-b", "127.0.0.1", "-p", str(self.port),
+             "authhub.asgi:application"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
         self._log = log

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -24,7 +25,9 @@ class Command(BaseCommand):
         conf = settings.AUTHHUB
         python = sys.executable
         commands = {
-            "web": [python, "-m", "daphne", "-b", conf.host, "-p", str(conf.port), "authhub.asgi:application"],
+            # Daphne's access log prints query strings (single-use codes); AccessLogMiddleware logs without.
+            "web": [python, "-m", "daphne", "--access-log", os.devnull, "-b", conf.host, "-p", str(conf.port),
+                    "authhub.asgi:application"],
             "jobs": [python, "manage.py", "qcluster"],
             "browser": [python, "manage.py", "runbrowser"],
         }
