@@ -69,7 +69,8 @@ def load() -> AuthHubSettings:
     env = env_choice("AUTHHUB_ENV", "development", ("development", "production"))
     production = env == "production"
     data_dir = env_path("AUTHHUB_DATA_DIR", BASE_DIR / ".authhub")
-    data_dir.mkdir(parents=True, exist_ok=True)
+    # Private: it holds the database, keys and recordings.
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     port = env_int("AUTHHUB_PORT", 8000, minimum=1, maximum=65535)
     host = env_str("AUTHHUB_HOST", "127.0.0.1")
 

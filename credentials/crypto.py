@@ -16,8 +16,7 @@ import logging
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -355,19 +354,6 @@ def get_keyring() -> Keyring:
             conf = settings.AUTHHUB
             _keyring = Keyring(MasterKey(conf.master_key_file, create=not conf.production))
         return _keyring
-
-
-@contextmanager
-def keyring_override(keyring: Keyring) -> Iterator[Keyring]:
-    """Use another keyring for a block (tests of master-key handling)."""
-    global _keyring
-    with _keyring_lock:
-        previous, _keyring = _keyring, keyring
-    try:
-        yield keyring
-    finally:
-        with _keyring_lock:
-            _keyring = previous
 
 
 __all__ = [

@@ -103,11 +103,6 @@ class CredentialUpdateInput(StrictSerializer):
     totp_period = serializers.IntegerField(required=False, allow_null=True, min_value=10, max_value=300)
 
 
-class CredentialListFilter(serializers.Serializer):
-    domain = serializers.CharField(required=False)
-    query = serializers.CharField(required=False)
-
-
 class CredentialOutput(serializers.Serializer):
     """Documentation of the response shape; ``credential_to_dict`` builds it."""
 

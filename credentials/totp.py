@@ -31,15 +31,6 @@ class TotpSpec:
     period: int | None = None
     from_uri: bool = False
 
-    def with_defaults(self) -> TotpSpec:
-        return TotpSpec(
-            self.secret,
-            self.algorithm or DEFAULT_ALGORITHM,
-            self.digits or DEFAULT_DIGITS,
-            self.period or DEFAULT_PERIOD,
-            self.from_uri,
-        )
-
 
 def normalise_base32(secret: str) -> str:
     cleaned = re.sub(r"[\s-]", "", secret).upper().rstrip("=")
