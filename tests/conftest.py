@@ -133,3 +133,11 @@ def login_state_whoami(sandbox):  # noqa: ANN001
         return response.json()["user"]
 
     return whoami
+
+
+def pytest_sessionfinish(session, exitstatus):  # noqa: ANN001
+    """Remove this worker's data directory after a green run; keep it (logs, database) to debug a red one."""
+    import shutil
+
+    if exitstatus == 0 and not os.environ.get("AUTHHUB_TEST_DATA_DIR"):
+        shutil.rmtree(settings.AUTHHUB.data_dir, ignore_errors=True)

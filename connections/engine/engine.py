@@ -435,7 +435,7 @@ class _Run:
             await self._click(frames, analysis.primary, record=True)
             return None
         # UNKNOWN: a page still rendering, or one without anything to do.
-        if await self._wait_for_change(analysis.mutations, 2.0) in ("changed", "busy", "navigated"):
+        if await self._wait_for_change(analysis.mutations, 4.0) in ("changed", "busy", "navigated"):
             return None
         if self.typed_anything and not analysis.website_error:
             return await self.finish(Outcome.SUCCESS, message="Logged in (no login form left)")
