@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 import time
 
 import pytest
@@ -56,11 +57,32 @@ def test_with_twenty_flows_waiting_a_new_login_starts_quickly_and_answers_arrive
     first_step = time.monotonic() - started
     assert first_step < 5, f"first step after {first_step:.2f}s"
 
-    target = waiting[0]
-    state = client.auth.connections.retrieve(target.id)
-    started = time.monotonic()
-    client.auth.connections.submit(target.id, interaction_id=state.interaction_id, field_values={"fld_password": PASSWORD})
-    wait_for(client, target.id, lambda s: s.flow_step != "AWAITING_INPUT" or s.flow_status != "IN_PROGRESS")
-    resumed = time.monotonic() - started
-    assert resumed < 1.0, f"the flow resumed {resumed:.3f}s after the submit"
-    assert wait_until_finished(client, target.id).flow_status == "SUCCESS"
+    # From the submit call to the runner's engine moving on (the step it writes when the answer arrives),
+    # both on this machine's clock.
+    delays = []
+    for target in waiting[:5]:
+        state = client.auth.connections.retrieve(target.id)
+        submitted = time.time()
+        client.auth.connections.submit(target.id, interaction_id=state.interaction_id, field_values={"fld_password": PASSWORD})
+        delays.append(_resumed_at(isolated, target.id) - submitted)
+    assert statistics.median(delays) < 0.2, f"answers reached their flows after {delays}"
+    assert wait_until_finished(client, waiting[0].id).flow_status == "SUCCESS"
+
+
+def _resumed_at(env: Isolated, connection_id: str, timeout: float = 10) -> float:
+    """When the flow left AWAITING_INPUT, from the database the runner writes (read in a new connection)."""
+    import sqlite3
+    from contextlib import closing
+    from datetime import datetime
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with closing(sqlite3.connect(env.data_dir / "authhub.sqlite3")) as db:
+            step, updated = db.execute(
+                "SELECT step, updated_at FROM connections_loginflow WHERE connection_id = ? ORDER BY created_at DESC LIMIT 1",
+                (connection_id,),
+            ).fetchone()
+        if step != "AWAITING_INPUT":
+            return datetime.fromisoformat(updated if "+" in updated else updated + "+00:00").timestamp()
+        time.sleep(0.005)
+    raise TimeoutError("the flow never resumed")
