@@ -114,3 +114,16 @@ def test_a_page_token_opens_its_own_connection_and_nothing_else(client, sandbox,
     assert wait_until_finished(client, connection.id).flow_status == "SUCCESS"
     bad = httpx.get(f"{server.url}/auth/connections/{connection.id}", headers={"Authorization": f"Bearer {token[:-3]}abc"})
     assert bad.status_code == 401
+
+
+def test_a_failed_login_shows_why_and_returns_to_the_error_url(client, sandbox, page, http_target):
+    client.credentials.create(name="cap", domain="captcha.localhost", values={"username": "alice", "password": PASSWORD})
+    connection = client.auth.connections.create(domain="captcha.localhost", profile_name="cap", credential={"name": "cap"},
+                                                login_url=sandbox.url("captcha.localhost", "/login"))
+    login = client.auth.connections.login(connection.id)
+    back = f"http://127.0.0.1:{http_target.server_address[1]}/failed"
+    page.goto(f"{login.hosted_url}&error_url={back}&success_url=javascript:alert(1)")
+    expect(page.get_by_role("heading", name="Sign-in didn't work")).to_be_visible(timeout=30_000)
+    assert "CAPTCHA" in page.locator("#done").inner_text()
+    page.wait_for_url(re.compile(r"/failed\?"), timeout=10_000)
+    assert "code=captcha_blocked" in page.url

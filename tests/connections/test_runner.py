@@ -86,3 +86,21 @@ def _resumed_at(env: Isolated, connection_id: str, timeout: float = 10) -> float
             return datetime.fromisoformat(updated if "+" in updated else updated + "+00:00").timestamp()
         time.sleep(0.005)
     raise TimeoutError("the flow never resumed")
+
+
+def test_beyond_the_runners_limit_logins_queue_and_say_so(tmp_path, sandbox):
+    env = Isolated(tmp_path, {"AUTHHUB_SITE_PORTS": sandbox_ports(sandbox), "AUTHHUB_RUNNER_MAX_FLOWS": "1"})
+    try:
+        env.runner()
+        client = env.client
+        first, second = partial_connection(client, sandbox, "q1"), partial_connection(client, sandbox, "q2")
+        client.auth.connections.login(first.id)
+        wait_for(client, first.id, awaiting_input)
+        client.auth.connections.login(second.id)
+        queued = client.auth.connections.retrieve(second.id)
+        assert (queued.flow_status, queued.flow_step, queued.progress_message) == ("IN_PROGRESS", "DISCOVERING", "Waiting for a browser")
+        client.auth.connections.submit(first.id, fields={"password": PASSWORD})
+        assert wait_until_finished(client, first.id).flow_status == "SUCCESS"
+        wait_for(client, second.id, awaiting_input)  # the freed slot took the queued login
+    finally:
+        env.stop()
