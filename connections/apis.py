@@ -183,8 +183,12 @@ class ProfileDetailApi(ProjectApi):
 
 
 def present(connection: AuthConnection) -> dict:
+    # The flow is read before the connection: a flow's end and its connection's new status commit
+    # together, so this order never shows a SUCCESS flow beside a stale NEEDS_AUTH status.
+    flow = connection.latest_flow()
+    connection = AuthConnection.objects.select_related("profile", "credential").get(pk=connection.pk)
     plan = learned_plan_get(project=connection.project, domain=connection.domain)
-    return connection_to_dict(connection, connection.latest_flow(), plan)
+    return connection_to_dict(connection, flow, plan)
 
 
 def present_page(connections: list[AuthConnection]) -> list[dict]:
@@ -197,6 +201,9 @@ def present_page(connections: list[AuthConnection]) -> list[dict]:
             pk__in=[c.latest_flow_id for c in connections if getattr(c, "latest_flow_id", None)]
         )
     }
+    # Re-read after the flows, for the same reason as in present().
+    fresh = AuthConnection.objects.select_related("profile", "credential").in_bulk([c.pk for c in connections])
+    connections = [fresh.get(c.pk, c) for c in connections]
     plans = {
         plan.domain: plan.plan
         for plan in LearnedPlan.objects.filter(project_id=connections[0].project_id, domain__in={c.domain for c in connections})
