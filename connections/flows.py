@@ -161,6 +161,13 @@ def flow_submit(*, connection: AuthConnection, data: dict[str, Any]) -> LoginFlo
     flow = active_flow(connection)
     if flow is None:
         raise AppError("This connection has no login in progress: start one with login first.", code="no_flow_in_progress")
+    sent = data.get("interaction_id")
+    if sent and sent != flow.pause.get("interaction_id"):
+        raise AppError(
+            "This interaction_id is stale: the login has moved on. Read the connection again and answer "
+            "what it asks now.",
+            code="stale_interaction",
+        )
     if flow.step != LoginFlow.Step.AWAITING_INPUT or not flow.pause.get("interaction_id"):
         raise AppError(f"The login is not waiting for input (it is {flow.step}).", code="flow_not_awaiting_input")
     answer = build_answer(flow.pause, data)
