@@ -182,18 +182,41 @@ def flow_submit(*, connection: AuthConnection, data: dict[str, Any]) -> LoginFlo
     return flow
 
 
-def flow_exchange(*, connection_id: str, code: str) -> str:
-    """Trade a handoff code for a hosted-page token. Codes are single-use."""
+def code_problem(flow: LoginFlow | None, digest: str) -> tuple[str, str, int] | None:
+    """Why a handoff code cannot be used: (error code, message, HTTP status), or None when it can.
+
+    A code works while its flow runs and for a few minutes after it ended (SUCCESS, FAILED, CANCELED),
+    so a person who opens the link after a fast login still sees how it went.
+    """
+    if flow is None:
+        return "invalid_code", "This sign-in link is not valid. Ask for a new one.", 401
+    if flow.handoff_code_hash == "used:" + digest:
+        return "code_used", "This sign-in link was already used. Ask for a new one.", 401
+    now = timezone.now()
+    recently_ended = flow.finished_at is not None and flow.status != LoginFlow.Status.EXPIRED and (
+        (now - flow.finished_at).total_seconds() < tokens.READ_GRACE_SECONDS
+    )
+    if not (flow.is_active or recently_ended) or (flow.handoff_expires_at and flow.handoff_expires_at < now):
+        return "code_expired", "This sign-in link has expired. Ask for a new one.", 410
+    return None
+
+
+def flow_for_code(connection_id: str, code: str) -> tuple[LoginFlow | None, str]:
     digest = _hash(code or "")
     flow = LoginFlow.objects.select_related("connection").filter(connection_id=connection_id).filter(
         Q(handoff_code_hash=digest) | Q(handoff_code_hash="used:" + digest)
     ).first()
-    if flow is None:
-        raise AppError("This sign-in link is not valid.", code="invalid_code", status=401)
-    if flow.handoff_code_hash.startswith("used:"):
-        raise AppError("This sign-in link was already used. Ask for a new one.", code="code_used", status=401)
-    if not flow.is_active or (flow.handoff_expires_at and flow.handoff_expires_at < timezone.now()):
-        raise AppError("This sign-in link has expired. Ask for a new one.", code="code_expired", status=410)
+    return flow, digest
+
+
+def flow_exchange(*, connection_id: str, code: str) -> str:
+    """Trade a handoff code for a hosted-page token. Codes are single-use."""
+    flow, digest = flow_for_code(connection_id, code)
+    problem = code_problem(flow, digest)
+    if problem is not None:
+        error, message, status = problem
+        raise AppError(message, code=error, status=status)
+    assert flow is not None
     consumed = LoginFlow.objects.filter(pk=flow.pk, handoff_code_hash=digest).update(handoff_code_hash="used:" + digest)
     if consumed != 1:
         raise AppError("This sign-in link was already used. Ask for a new one.", code="code_used", status=401)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from urllib.parse import urlsplit
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
-from connections.models import AuthConnection, LoginFlow
+from connections.flows import code_problem, flow_for_code
+from connections.models import AuthConnection
 
 
 def _safe_redirect(url: str | None) -> str | None:
@@ -20,21 +19,12 @@ def _safe_redirect(url: str | None) -> str | None:
 
 def login_page(request: HttpRequest, ref: str) -> HttpResponse:
     code = request.GET.get("code", "")
-    digest = hashlib.sha256(code.encode()).hexdigest()
     connection = AuthConnection.objects.select_related("profile").filter(pk=ref).first()
-    flow = None
-    if connection is not None and code:
-        flow = LoginFlow.objects.filter(connection=connection, handoff_code_hash__in=[digest, "used:" + digest]).first()
-    problem = None
-    status = 200
-    if flow is None:
-        problem, status = ("This sign-in link is not valid. Ask the app that sent you here for a new one.", 401)
-    elif flow.handoff_code_hash.startswith("used:"):
-        problem, status = ("This sign-in link was already used. Ask the app that sent you here for a new one.", 401)
-    elif not flow.is_active or (flow.handoff_expires_at and flow.handoff_expires_at < timezone.now()):
-        problem, status = ("This sign-in link has expired. Ask the app that sent you here for a new one.", 410)
-    if problem:
-        return render(request, "connections/link_problem.html", {"message": problem}, status=status)
+    flow, digest = flow_for_code(ref, code) if connection is not None and code else (None, "")
+    problem = code_problem(flow, digest)
+    if problem is not None:
+        _, message, status = problem
+        return render(request, "connections/link_problem.html", {"message": message}, status=status)
     assert connection is not None
     return render(request, "connections/hosted_login.html", {
         "connection": connection,

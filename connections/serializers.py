@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from authhub.api.serializers import StrictSerializer, timestamp
 from authhub.validators import PROFILE_NAME, validate_name
+from connections.managed_auth import MAX_HEALTH_CHECK_INTERVAL, MIN_HEALTH_CHECK_INTERVAL
 from connections.models import AuthConnection, LoginFlow, Profile, Proxy
 
 _HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
@@ -356,7 +357,9 @@ class ConnectionCreateInput(StrictSerializer):
             "connection's domain, these hosts and well-known identity providers."
         ),
     )
-    health_check_interval = serializers.IntegerField(required=False, min_value=300, max_value=86400)
+    health_check_interval = serializers.IntegerField(
+        required=False, min_value=MIN_HEALTH_CHECK_INTERVAL, max_value=MAX_HEALTH_CHECK_INTERVAL
+    )
     health_checks = serializers.BooleanField(required=False)
     auto_reauth = serializers.BooleanField(required=False)
     save_credentials = serializers.BooleanField(required=False)

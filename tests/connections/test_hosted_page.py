@@ -6,9 +6,11 @@ import re
 
 import httpx
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
 from connections.engine.engine import BASE_ARGS
+from connections.models import LoginFlow
 from tests.connections.flow_helpers import PASSWORD, awaiting_input, connect, wait_for, wait_until_finished
 from tests.sites import accounts
 
@@ -90,7 +92,8 @@ def test_a_reused_or_expired_link_gets_a_friendly_page(client, sandbox, server, 
     expect(page.get_by_role("heading", name="This link can't be used")).to_be_visible()
 
     fresh = client.auth.connections.login(connection.id)
-    httpx.post(f"{server.url}/auth/connections/{connection.id}/cancel", headers={"Authorization": f"Bearer {tenant.key}"})
+    LoginFlow.objects.filter(connection_id=connection.id, status="IN_PROGRESS").update(
+        status="EXPIRED", step="COMPLETED", finished_at=timezone.now())
     expired = httpx.post(exchange, json={"code": fresh.handoff_code})
     assert expired.status_code == 410 and expired.json()["code"] == "code_expired"
     assert page.goto(fresh.hosted_url).status == 410
@@ -127,3 +130,11 @@ def test_a_failed_login_shows_why_and_returns_to_the_error_url(client, sandbox, 
     assert "CAPTCHA" in page.locator("#done").inner_text()
     page.wait_for_url(re.compile(r"/failed\?"), timeout=10_000)
     assert "code=captcha_blocked" in page.url
+
+
+def test_a_link_opened_after_a_fast_login_shows_how_it_went(client, sandbox, page):
+    connection = connect(client, sandbox, "classic.localhost", "/login", values={"username": "alice", "password": PASSWORD})
+    login = client.auth.connections.login(connection.id)
+    assert wait_until_finished(client, connection.id).flow_status == "SUCCESS"
+    page.goto(login.hosted_url)
+    expect(page.get_by_role("heading", name="You're signed in")).to_be_visible(timeout=30_000)
