@@ -295,6 +295,13 @@ def flow_take_input(*, flow_id: str, interaction_id: str) -> dict[str, Any] | No
         return None
     payload = row.payload
     row.delete()
+    # In the same transaction the pause is closed, so a second answer to it is refused as stale
+    # instead of being accepted after this one was taken.
+    now = timezone.now()
+    LoginFlow.objects.filter(pk=flow_id, status=LoginFlow.Status.IN_PROGRESS).update(
+        step=LoginFlow.Step.SUBMITTING, pause={}, message="Continuing with what you entered", input_deadline=None,
+        updated_at=now, version=F("version") + 1,
+    )
     return payload
 
 

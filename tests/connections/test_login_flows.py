@@ -213,3 +213,4 @@ def test_no_secret_reaches_the_server_or_runner_logs(client, sandbox, server, ru
     assert "flow_" in logs and "DEBUG" in logs, "sanity: both logs are there, at debug level"
     assert secret not in logs
     assert PASSWORD not in logs
+
