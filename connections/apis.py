@@ -11,6 +11,7 @@ from authhub.api.pagination import paginate
 from authhub.api.permissions import ApiKeyOrHostedToken
 from authhub.api.serializers import ErrorSerializer, timestamp
 from authhub.api.views import ProjectApi
+from authhub.models import Project
 from connections import flows, managed_auth, services
 from connections.models import AuthConnection, LearnedPlan, LoginFlow, Profile, Proxy, name_key
 from connections.serializers import (
@@ -182,13 +183,17 @@ class ProfileDetailApi(ProjectApi):
 # --- auth connections ---------------------------------------------------------------------------------
 
 
-def present(connection: AuthConnection) -> dict:
+def present_by_id(project: Project, ref: str) -> dict:
     # The flow is read before the connection: a flow's end and its connection's new status commit
     # together, so this order never shows a SUCCESS flow beside a stale NEEDS_AUTH status.
-    flow = connection.latest_flow()
-    connection = AuthConnection.objects.select_related("profile", "credential").get(pk=connection.pk)
-    plan = learned_plan_get(project=connection.project, domain=connection.domain)
+    flow = LoginFlow.objects.filter(connection_id=ref, connection__project=project).order_by("-created_at", "-id").first()
+    connection = managed_auth.connection_get(project=project, ref=ref)
+    plan = learned_plan_get(project=project, domain=connection.domain)
     return connection_to_dict(connection, flow, plan)
+
+
+def present(connection: AuthConnection) -> dict:
+    return present_by_id(connection.project, connection.pk)
 
 
 def present_page(connections: list[AuthConnection]) -> list[dict]:
@@ -271,7 +276,7 @@ class ConnectionDetailApi(ProjectApi):
     @extend_schema(operation_id="auth_connections_retrieve", summary="Get an auth connection and its flow",
                    responses={200: ManagedAuthOutput, **ERRORS})
     def get(self, request: Request, ref: str) -> Response:
-        return Response(present(managed_auth.connection_get(project=self.project, ref=ref)))
+        return Response(present_by_id(self.project, ref))
 
     @extend_schema(operation_id="auth_connections_update", summary="Update an auth connection",
                    description="Only the fields sent change; proxy, interval and flags apply at once.",
