@@ -114,13 +114,7 @@ def _pause_options(pause: dict[str, Any]) -> dict[str, set[str]]:
 def build_answer(pause: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     """Check a submission against what the pause asked, in either of Kernel's forms."""
     allowed = _pause_options(pause)
-    interaction_id = data.get("interaction_id")
-    if interaction_id and interaction_id != pause.get("interaction_id"):
-        raise AppError(
-            "This interaction_id is stale: the login has moved on. Read the connection again and answer "
-            "what it asks now.",
-            code="stale_interaction",
-        )
+    interaction_id = data.get("interaction_id")  # checked against the pause by flow_submit
     canonical = "field_values" in data or "selected_choice_id" in data
     if canonical and not interaction_id:
         raise AppError("field_values and selected_choice_id need the interaction_id they answer.", code="invalid_request")
