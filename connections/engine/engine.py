@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from playwright.async_api import Browser, BrowserContext, Page, Playwright, async_playwright
+from playwright.async_api import Browser, BrowserContext, Locator, Page, Playwright, async_playwright
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Frame as PwFrame
 
@@ -708,8 +708,6 @@ class _Run:
 
     async def _fill_code(self, frames: list[PwFrame], analysis: Analysis, code: str, plan_kind: str | None) -> None:
         frame = frames[analysis.frame]
-        if not self.policy.allows_url(frame.url):
-            raise _Refused(frame.url)
         if len(analysis.otp) > 1:
             for element, digit in zip(analysis.otp, code, strict=False):
                 await self._fill(frames, element, digit, None)
@@ -795,25 +793,35 @@ class _Run:
 
     # --- acting -----------------------------------------------------------------------------------
 
-    async def _fill(self, frames: list[PwFrame], element: Input, value: str, key: str | None) -> None:
-        frame = frames[element.frame]
+    async def _type(self, frame: PwFrame, locator: Locator, value: str) -> None:
+        """Every value the engine types goes through here: only on allowed hosts, masked when recording."""
         if not self.policy.allows_url(frame.url):
             raise _Refused(frame.url)
-        locator = frame.locator(element.selector)
         if self.recorder is not None:
             await locator.evaluate(MASK)
         await locator.fill(value)
         self.typed_anything = True
+
+    async def _press(self, frame: PwFrame, locator: Locator, *, enter: bool = False) -> None:
+        """Click (or press Enter in) ``locator``, then wait for the page to react."""
+        since = await self._mutations(frame)
+        if enter:
+            await locator.press("Enter")
+        else:
+            await locator.click()
+        await self._settle(frame, since)
+
+    async def _fill(self, frames: list[PwFrame], element: Input, value: str, key: str | None) -> None:
+        frame = frames[element.frame]
+        await self._type(frame, frame.locator(element.selector), value)
         if key is not None:
             self._record(PlanAction("fill", element.durable, key=key), frame)
 
     async def _click(self, frames: list[PwFrame], element: Element, *, record: bool) -> None:
         frame = frames[element.frame]
-        since = await self._mutations(frame)
         if record:
             self._record(PlanAction("click", _css_text_selector(element), label=element.text[:80]), frame)
-        await frame.locator(element.selector).click()
-        await self._settle(frame, since)
+        await self._press(frame, frame.locator(element.selector))
 
     async def _submit(
         self, analysis: Analysis, frames: list[PwFrame], keys: tuple[str, ...],
@@ -827,10 +835,8 @@ class _Run:
         last = analysis.password or (analysis.otp[-1] if analysis.otp else None) or analysis.identifier
         assert last is not None
         frame = frames[last.frame]
-        since = await self._mutations(frame)
         self._record(PlanAction("press", last.durable, label="Enter"), frame)
-        await frame.locator(last.selector).press("Enter")
-        await self._settle(frame, since)
+        await self._press(frame, frame.locator(last.selector), enter=True)
 
     # --- learned plans ----------------------------------------------------------------------------
 
@@ -883,23 +889,15 @@ class _Run:
                 if action.kind == "fill":
                     if not keys:
                         await self.emit(FlowStep.SUBMITTING, "Signing in")
-                    if self.recorder is not None:
-                        await locator.evaluate(MASK)
-                    await locator.fill(self._value(action.key or "") or "")
-                    self.typed_anything = True
+                    await self._type(frame, locator, self._value(action.key or "") or "")
                     keys.append(action.key or "")
                 elif action.kind == "totp":
-                    await locator.fill(await self._totp_code(self.request.totp_secret or "", fresh=False))
+                    await self._type(frame, locator, await self._totp_code(self.request.totp_secret or "", fresh=False))
                 elif action.kind == "check":
                     await locator.check()
                 else:
-                    since = await self._mutations(frame)
-                    if action.kind == "press":
-                        await locator.press("Enter")
-                    else:
-                        await locator.click()
+                    await self._press(frame, locator, enter=action.kind == "press")
                     submitted = True
-                    await self._settle(frame, since)
             if submitted and keys:
                 self.last_submit = _Submission(path, None, tuple(keys), "", "")
             # Kept under the page they were replayed on (a click may have left it).
