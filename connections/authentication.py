@@ -30,6 +30,14 @@ def principal_for_token(token: str) -> Principal:
     )
 
 
+def hosted_principal(token: str, connection_id: str) -> Principal:
+    """A hosted-page token's principal, for that one connection (another connection: not found)."""
+    principal = principal_for_token(token)
+    if principal.scope_connection_id != connection_id:
+        raise exceptions.NotFound(f"Auth connection {connection_id!r} was not found.")
+    return principal
+
+
 class HostedTokenAuthentication(authentication.BaseAuthentication):
     def authenticate(self, request: Any) -> tuple[Principal, None] | None:
         scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")

@@ -11,7 +11,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from rest_framework import exceptions
 
 from connections import tokens
-from connections.authentication import principal_for_token
+from connections.authentication import hosted_principal
 from connections.events import TERMINAL, current_flow, reconcile_interval, watch
 from connections.serializers import state_event
 
@@ -22,10 +22,10 @@ def _authorize(token: str, connection_id: str) -> bool:
     if not tokens.looks_like_token(token):
         return False
     try:
-        principal = principal_for_token(token)
-    except exceptions.AuthenticationFailed:
+        hosted_principal(token, connection_id)
+    except exceptions.APIException:
         return False
-    return principal.scope_connection_id == connection_id
+    return True
 
 
 class ConnectionStateConsumer(AsyncJsonWebsocketConsumer):

@@ -24,7 +24,7 @@ from rest_framework import exceptions
 from authhub.api.authentication import ApiKeyAuthentication, Principal
 from authhub.api.exceptions import error_body
 from connections import tokens
-from connections.authentication import principal_for_token
+from connections.authentication import hosted_principal
 from connections.models import AuthConnection, LoginFlow
 from connections.serializers import state_event
 
@@ -97,10 +97,7 @@ def authenticate(request: HttpRequest, connection_id: str) -> Principal:
     header = request.META.get("HTTP_AUTHORIZATION", "")
     token = header.partition(" ")[2].strip() or request.GET.get("token", "")
     if tokens.looks_like_token(token):
-        principal = principal_for_token(token)
-        if principal.scope_connection_id != connection_id:
-            raise exceptions.NotFound(f"Auth connection {connection_id!r} was not found.")
-        return principal
+        return hosted_principal(token, connection_id)
     result = ApiKeyAuthentication().authenticate(request)  # type: ignore[arg-type]
     if result is None:
         raise exceptions.NotAuthenticated("Use 'Authorization: Bearer <api key>'.")
