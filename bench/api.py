@@ -24,7 +24,6 @@ import statistics
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
 from pathlib import Path
 
 import django
@@ -92,7 +91,7 @@ class Bench:
             while (message := ws.receive()) is not None:
                 received = time.time()
                 state = json.loads(message)
-                written = updated_at(self.env, connection_id)
+                written = self.env.latest_flow(connection_id)[1]
                 pushes.append((received - written) * 1000)
                 if submitted_at is not None and state["flow_step"] != "AWAITING_INPUT":
                     resume.append((received - submitted_at) * 1000)
@@ -112,7 +111,7 @@ class Bench:
         while True:
             state = self.client.auth.connections.retrieve(connection_id)
             if state.flow_step == "AWAITING_INPUT":
-                latency = (time.time() - updated_at(self.env, connection_id)) * 1000
+                latency = (time.time() - self.env.latest_flow(connection_id)[1]) * 1000
                 self.client.auth.connections.submit(connection_id, fields={"password": accounts.PASSWORD})
                 return latency
             time.sleep(0.01)  # the polling client's interval
@@ -132,18 +131,6 @@ class Bench:
 
         with ThreadPoolExecutor(clients) as pool:
             return [t for result in pool.map(lambda _: worker(), range(clients)) for t in result]
-
-
-def updated_at(env: Isolated, connection_id: str) -> float:
-    import sqlite3
-    from contextlib import closing
-
-    with closing(sqlite3.connect(env.data_dir / "authhub.sqlite3")) as db:
-        (value,) = db.execute(
-            "SELECT updated_at FROM connections_loginflow WHERE connection_id = ? ORDER BY created_at DESC LIMIT 1",
-            (connection_id,),
-        ).fetchone()
-    return datetime.fromisoformat(value).timestamp() if "+" in value else datetime.fromisoformat(value + "+00:00").timestamp()
 
 
 def floor_login_ms(sandbox: SandboxServer, rounds: int) -> float:

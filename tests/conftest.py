@@ -122,19 +122,6 @@ def client(tenant: Tenant) -> Kernel:
     return tenant.client()
 
 
-@pytest.fixture
-def login_state_whoami(sandbox):  # noqa: ANN001
-    """Who a sandbox site thinks is signed in, given a browser state (cookies or an IndexedDB token)."""
-    import httpx
-
-    def whoami(host: str, state: dict | None) -> str | None:
-        cookies = {c["name"]: c["value"] for c in (state or {}).get("cookies", []) if host.endswith(c["domain"].lstrip("."))}
-        response = httpx.get(f"http://127.0.0.1:{sandbox.port}/_sandbox/whoami", headers={"Host": host}, cookies=cookies)
-        return response.json()["user"]
-
-    return whoami
-
-
 def pytest_sessionfinish(session, exitstatus):  # noqa: ANN001
     """Remove this worker's data directory after a green run; keep it (logs, database) to debug a red one."""
     import shutil

@@ -132,7 +132,7 @@ def test_a_flow_can_be_canceled(client, sandbox, tenant, server):
     assert Profile.objects.get(pk=AuthConnection.objects.get(pk=connection.id).profile_id).state is None
 
 
-def test_two_connections_sharing_a_profile_keep_both_sessions(client, sandbox, tenant, login_state_whoami):
+def test_two_connections_sharing_a_profile_keep_both_sessions(client, sandbox, tenant):
     first = connect(client, sandbox, "classic.localhost", "/login", values={"username": "alice", "password": PASSWORD}, profile="shared")
     second = connect(client, sandbox, "steps.localhost", "/signin", values={"email": accounts.EMAIL, "password": PASSWORD}, profile="shared")
     client.auth.connections.login(first.id)
@@ -140,8 +140,8 @@ def test_two_connections_sharing_a_profile_keep_both_sessions(client, sandbox, t
     assert wait_until_finished(client, first.id).flow_status == "SUCCESS"
     assert wait_until_finished(client, second.id).flow_status == "SUCCESS"
     state = Profile.objects.get(project=tenant.project, name="shared").state
-    assert login_state_whoami("classic.localhost", state) == "alice"
-    assert login_state_whoami("steps.localhost", state) == "alice"
+    assert sandbox.whoami_with("classic.localhost", state) == "alice"
+    assert sandbox.whoami_with("steps.localhost", state) == "alice"
 
 
 def test_no_plaintext_flow_input_is_left_in_the_database(client, sandbox):

@@ -70,20 +70,12 @@ def test_with_twenty_flows_waiting_a_new_login_starts_quickly_and_answers_arrive
 
 
 def _resumed_at(env: Isolated, connection_id: str, timeout: float = 10) -> float:
-    """When the flow left AWAITING_INPUT, from the database the runner writes (read in a new connection)."""
-    import sqlite3
-    from contextlib import closing
-    from datetime import datetime
-
+    """When the flow left AWAITING_INPUT, by the runner's own write."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with closing(sqlite3.connect(env.data_dir / "authhub.sqlite3")) as db:
-            step, updated = db.execute(
-                "SELECT step, updated_at FROM connections_loginflow WHERE connection_id = ? ORDER BY created_at DESC LIMIT 1",
-                (connection_id,),
-            ).fetchone()
+        step, updated = env.latest_flow(connection_id)
         if step != "AWAITING_INPUT":
-            return datetime.fromisoformat(updated if "+" in updated else updated + "+00:00").timestamp()
+            return updated
         time.sleep(0.005)
     raise TimeoutError("the flow never resumed")
 

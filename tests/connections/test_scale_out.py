@@ -51,7 +51,7 @@ def test_with_redis_the_runner_pushes_every_step_to_the_page_at_once(tmp_path, s
                 state = json.loads(message)
                 states.append((state["flow_status"], state["flow_step"]))
                 # When the runner wrote this state, by its own clock (same machine), to when the page had it.
-                delays.append(received - _updated_at(env, connection.id))
+                delays.append(received - env.latest_flow(connection.id)[1])
                 if state["flow_step"] == "AWAITING_INPUT":
                     client.auth.connections.submit(connection.id, fields={"password": PASSWORD})
         finally:
@@ -63,16 +63,3 @@ def test_with_redis_the_runner_pushes_every_step_to_the_page_at_once(tmp_path, s
     finally:
         env.stop()
 
-
-def _updated_at(env: Isolated, connection_id: str) -> float:
-    import sqlite3
-    from contextlib import closing
-
-    with closing(sqlite3.connect(env.data_dir / "authhub.sqlite3")) as db:
-        (value,) = db.execute(
-            "SELECT updated_at FROM connections_loginflow WHERE connection_id = ? ORDER BY created_at DESC LIMIT 1",
-            (connection_id,),
-        ).fetchone()
-    from datetime import datetime, timezone
-
-    return datetime.fromisoformat(value).replace(tzinfo=timezone.utc).timestamp()  # noqa: UP017

@@ -18,6 +18,8 @@ Test controls answer on every host under ``/_sandbox/`` (JSON) so another proces
 
 from __future__ import annotations
 
+import http.client
+import json
 import logging
 import threading
 import traceback
@@ -160,6 +162,28 @@ class SandboxServer:
         site = self.site(host)
         with site.lock:
             return [dict(a) for a in site.attempts]
+
+    def whoami_with(self, host: str, state: dict[str, Any] | None) -> str | None:
+        """Who ``host`` thinks is signed in for a Playwright browser state: its cookies for the host, or
+        the token a single-page app keeps in IndexedDB. Asked over HTTP, as a browser would."""
+        cookies = "; ".join(
+            f"{c['name']}={c['value']}" for c in (state or {}).get("cookies", []) if host.endswith(c["domain"].lstrip("."))
+        )
+        headers = {"Host": host, "Cookie": cookies}
+        for origin in (state or {}).get("origins", []):
+            for database in origin.get("indexedDB", []):
+                for store in database.get("stores", []):
+                    for record in store.get("records", []):
+                        value = record.get("value")
+                        token = value if isinstance(value, str) else value.get("token") if isinstance(value, dict) else None
+                        if token:
+                            headers["Authorization"] = f"Bearer {token}"
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            connection.request("GET", "/_sandbox/whoami", headers=headers)
+            return json.loads(connection.getresponse().read())["user"]
+        finally:
+            connection.close()
 
     # --- request routing
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import socket
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
+from datetime import UTC, datetime
 from pathlib import Path
 
 from kernel import Kernel
@@ -26,6 +29,19 @@ class Isolated:
         self.server = AuthHubServer(data_dir, env=self.env).start()
         self.runners: list[BrowserRunnerProcess] = []
         self.client = Kernel(api_key=self.key, base_url=self.server.url)
+
+    def latest_flow(self, connection_id: str) -> tuple[str, float]:
+        """(step, updated_at as a Unix time) of a connection's newest flow, read straight from the database
+        the runner writes, in a connection of its own (not this process's Django database)."""
+        with closing(sqlite3.connect(self.data_dir / "authhub.sqlite3")) as db:
+            step, updated = db.execute(
+                "SELECT step, updated_at FROM connections_loginflow WHERE connection_id = ? "
+                "ORDER BY created_at DESC LIMIT 1",
+                (connection_id,),
+            ).fetchone()
+        # Django stores UTC; SQLite returns it without an offset.
+        stamp = datetime.fromisoformat(updated)
+        return step, (stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)).timestamp()
 
     def runner(self) -> BrowserRunnerProcess:
         process = BrowserRunnerProcess(self.data_dir, env=self.env).start()

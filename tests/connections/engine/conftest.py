@@ -10,7 +10,6 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-import httpx
 import pytest
 
 from connections.engine import (
@@ -122,20 +121,7 @@ class Login:
         return self.loop.run(self.engine.login(request))
 
     def whoami(self, host: str, state: dict[str, Any] | None) -> str | None:
-        """Who the site thinks is signed in, given a login's browser state (cookies for that host)."""
-        cookies = {c["name"]: c["value"] for c in (state or {}).get("cookies", []) if host.endswith(c["domain"].lstrip("."))}
-        headers = {"Host": host}
-        # A single-page app keeps its token in IndexedDB instead of a cookie.
-        for origin in (state or {}).get("origins", []):
-            for database in origin.get("indexedDB", []):
-                for store in database.get("stores", []):
-                    for record in store.get("records", []):
-                        value = record.get("value")
-                        token = value if isinstance(value, str) else (value or {}).get("token") if isinstance(value, dict) else None
-                        if token:
-                            headers["Authorization"] = f"Bearer {token}"
-        response = httpx.get(f"http://127.0.0.1:{self.sandbox.port}/_sandbox/whoami", headers=headers, cookies=cookies)
-        return response.json()["user"]
+        return self.sandbox.whoami_with(host, state)
 
 
 @pytest.fixture
