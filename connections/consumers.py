@@ -12,7 +12,7 @@ from rest_framework import exceptions
 
 from connections import tokens
 from connections.authentication import hosted_principal
-from connections.events import TERMINAL, current_flow, reconcile_interval, watch
+from connections.events import current_flow, reconcile_interval, watch
 from connections.serializers import state_event
 
 logger = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ class ConnectionStateConsumer(AsyncJsonWebsocketConsumer):
                 if key != last:
                     last = key
                     await self.send_json(state_event(flow))
-                if flow is None or flow.status in TERMINAL:
+                if flow is None or flow.is_finished:
                     await self.close()
                     return
                 await wait(interval)

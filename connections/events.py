@@ -39,8 +39,6 @@ RECONCILE_SECONDS_WITH_PUSH = 2.0
 
 def reconcile_interval() -> float:
     return RECONCILE_SECONDS_WITH_PUSH if _crosses_processes() else RECONCILE_SECONDS
-TERMINAL = {s.value for s in (LoginFlow.Status.SUCCESS, LoginFlow.Status.FAILED, LoginFlow.Status.EXPIRED,
-                              LoginFlow.Status.CANCELED)}
 
 
 def group_name(connection_id: str) -> str:
@@ -144,7 +142,7 @@ async def connection_events(request: HttpRequest, ref: str) -> HttpResponse:
                 if key != last_key:
                     last_key = key
                     yield sse(state_event(flow))
-                if flow is None or flow.status in TERMINAL:
+                if flow is None or flow.is_finished:
                     return
                 if time.monotonic() - last_beat >= HEARTBEAT_SECONDS:
                     last_beat = time.monotonic()

@@ -29,7 +29,6 @@ logger = logging.getLogger(__name__)
 
 FLOW_TTL = timedelta(minutes=20)
 INPUT_TTL = timedelta(minutes=10)
-TERMINAL = (LoginFlow.Status.SUCCESS, LoginFlow.Status.FAILED, LoginFlow.Status.EXPIRED, LoginFlow.Status.CANCELED)
 
 
 def _hash(code: str) -> str:
@@ -261,8 +260,12 @@ def flows_expire_stale() -> int:
     return count
 
 
-def flow_status(flow_id: str) -> str | None:
-    return LoginFlow.objects.filter(pk=flow_id).values_list("status", flat=True).first()
+def flows_expire_runner(*, runner_id: str) -> int:
+    """End the flows of a runner that is stopping: they cannot go on without its browser."""
+    return sum(
+        _end(flow, LoginFlow.Status.EXPIRED, error_message="The browser runner stopped.")
+        for flow in LoginFlow.objects.filter(runner_id=runner_id, status=LoginFlow.Status.IN_PROGRESS)
+    )
 
 
 def flow_record_step(*, flow_id: str, step: str, message: str = "", pause: dict[str, Any] | None = None,

@@ -236,6 +236,10 @@ class LoginFlow(models.Model):
         return self.status == self.Status.IN_PROGRESS and self.expires_at > timezone.now()
 
     @property
+    def is_finished(self) -> bool:
+        return self.status != self.Status.IN_PROGRESS
+
+    @property
     def interaction_id(self) -> str | None:
         return self.pause.get("interaction_id") if self.step == self.Step.AWAITING_INPUT else None
 

@@ -159,11 +159,7 @@ class BrowserRunner:
         if self.tasks:
             await asyncio.gather(*self.tasks.values(), return_exceptions=True)
         # Flows this runner held cannot go on without it.
-        await sync_to_async(self._expire_own)()
-
-    def _expire_own(self) -> None:
-        for flow in LoginFlow.objects.filter(runner_id=self.runner_id, status=LoginFlow.Status.IN_PROGRESS):
-            flows._end(flow, LoginFlow.Status.EXPIRED, error_message="The browser runner stopped.")
+        await sync_to_async(flows.flows_expire_runner)(runner_id=self.runner_id)
 
     async def _claim(self) -> None:
         free = self.max_flows - len(self.tasks)

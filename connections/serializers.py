@@ -393,12 +393,8 @@ class ConnectionCreateInput(StrictSerializer):
 class ConnectionUpdateInput(ConnectionCreateInput):
     domain = None  # type: ignore[assignment]
     profile_name = None  # type: ignore[assignment]
+    # "" clears it on update (Kernel), so not a URLField; validate_login_url is inherited.
     login_url = serializers.CharField(required=False, allow_blank=True, max_length=2048)
-
-    def validate_login_url(self, value: str) -> str:
-        if value and urlsplit(value).scheme not in ("http", "https"):
-            raise serializers.ValidationError("login_url must be an http or https URL.")
-        return value
 
 
 class LoginInput(StrictSerializer):
