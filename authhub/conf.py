@@ -14,7 +14,9 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
-from authhub.env import env_bool, env_choice, env_int, env_json, env_path, env_secret, env_str
+from authhub.env import env_bool, env_choice, env_int, env_json, env_list, env_path, env_secret, env_str
+from authhub.netpolicy import PRODUCTION as PRODUCTION_NETWORK
+from authhub.netpolicy import NetworkPolicy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PROXY_POOL_TYPES = ("datacenter", "isp", "residential", "mobile")
@@ -35,8 +37,8 @@ class AuthHubSettings:
     # Proxy types other than "custom" need a pool this self-hosted service does not have; an operator
     # may map each one to an upstream proxy URL (http://user:pass@host:port).
     proxy_upstreams: dict[str, str] = field(default_factory=dict)
-    # POST /proxies/{id}/check with a url may target private addresses only when this is on.
-    proxy_check_allow_private: bool = False
+    # Which addresses AuthHub and its browsers may reach (AUTHHUB_ALLOW_PRIVATE_NETWORK, _ALLOW).
+    network: NetworkPolicy = PRODUCTION_NETWORK
     proxy_check_timeout: float = 10.0
     proxy_check_url: str = ""
     chromium_path: str = "/usr/bin/chromium"
@@ -117,7 +119,7 @@ def load() -> AuthHubSettings:
         database_url=env_str("DATABASE_URL"),
         redis_url=env_str("REDIS_URL"),
         proxy_upstreams=upstreams,
-        proxy_check_allow_private=env_bool("AUTHHUB_PROXY_CHECK_ALLOW_PRIVATE", not production),
+        network=_network(production),
         proxy_check_url=env_str("AUTHHUB_PROXY_CHECK_URL"),
         proxy_check_timeout=float(env_int("AUTHHUB_PROXY_CHECK_TIMEOUT", 10, minimum=1, maximum=60)),
         chromium_path=env_str("AUTHHUB_CHROMIUM", "/usr/bin/chromium"),
@@ -127,6 +129,16 @@ def load() -> AuthHubSettings:
         runner_poll_seconds=env_int("AUTHHUB_RUNNER_POLL_MS", 50, minimum=5, maximum=5000) / 1000,
         runner_dead_after=float(env_int("AUTHHUB_RUNNER_DEAD_AFTER", 30, minimum=2, maximum=600)),
     )
+
+
+def _network(production: bool) -> NetworkPolicy:
+    try:
+        return NetworkPolicy.from_entries(
+            allow_private=env_bool("AUTHHUB_ALLOW_PRIVATE_NETWORK", not production),
+            entries=env_list("AUTHHUB_PRIVATE_NETWORK_ALLOW"),
+        )
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"AUTHHUB_PRIVATE_NETWORK_ALLOW: {exc}") from None
 
 
 def _site_ports(value: object) -> dict[str, int]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from authhub.errors import AppError, Conflict, NotFound
 from authhub.models import Project
 from authhub.selectors import get_by_id_or_name
+from connections import domains
 from connections.engine.hosts import normalize_root
 from connections.models import AuthConnection, LoginFlow, Profile, Proxy
 from connections.services import proxy_get
@@ -61,6 +62,18 @@ def resolve_credential(*, project: Project, spec: dict[str, Any] | None) -> Cred
     return get_by_id_or_name(Credential.objects.filter(project=project), name, "Credential")
 
 
+def _check_scope(*, domain: str, allowed_domains: list[str], login_url: str, credential: Credential | None) -> None:
+    """Domain fields name one owner's reachable site; a linked credential must be usable under them."""
+    domains.check_domain(domain)
+    for value in allowed_domains:
+        domains.check_domain(value, field="allowed_domains")
+    if login_url:
+        domains.check_login_url(login_url)
+    domains.check_connection(
+        domain=domain, allowed_domains=allowed_domains, credential_domain=credential.domain if credential else None
+    )
+
+
 def normalize_allowed_domains(domains: list[str]) -> list[str]:
     return list(dict.fromkeys(normalize_root(d) for d in domains if d.strip()))
 
@@ -84,6 +97,9 @@ def connection_create(
 ) -> AuthConnection:
     browser = dict(browser or {})
     proxy_spec = browser.pop("proxy", None) or proxy
+    allowed = normalize_allowed_domains(allowed_domains or [])
+    linked = resolve_credential(project=project, spec=credential)
+    _check_scope(domain=domain, allowed_domains=allowed, login_url=login_url, credential=linked)
     profile = Profile.objects.filter(project=project, name=profile_name).first()
     if profile is None:
         now = timezone.now()
@@ -99,8 +115,8 @@ def connection_create(
         domain=domain,
         profile=profile,
         login_url=login_url or "",
-        credential=resolve_credential(project=project, spec=credential),
-        allowed_domains=normalize_allowed_domains(allowed_domains or []),
+        credential=linked,
+        allowed_domains=allowed,
         health_check_interval=health_check_interval or DEFAULT_HEALTH_CHECK_INTERVAL,
         health_checks=health_checks,
         auto_reauth=auto_reauth,
@@ -136,12 +152,17 @@ def connection_update(*, connection: AuthConnection, changes: dict[str, Any]) ->
         connection.browser_options = merged
     if proxy_spec is not UNSET:
         connection.proxy = resolve_proxy(project=project, spec=proxy_spec)
+    previous_credential = connection.credential_id
     if "credential" in changes:
         connection.credential = resolve_credential(project=project, spec=changes.pop("credential"))
     if "allowed_domains" in changes:
         connection.allowed_domains = normalize_allowed_domains(changes.pop("allowed_domains") or [])
     if "login_url" in changes:
         connection.login_url = changes.pop("login_url") or ""
+    _check_scope(
+        domain=connection.domain, allowed_domains=connection.allowed_domains, login_url=connection.login_url,
+        credential=connection.credential,
+    )
     for field in ("health_check_interval", "health_checks", "auto_reauth", "save_credentials", "record_session"):
         if field in changes:
             value = changes.pop(field)
@@ -149,6 +170,11 @@ def connection_update(*, connection: AuthConnection, changes: dict[str, Any]) ->
                 setattr(connection, field, value)
     connection.updated_at = timezone.now()
     connection.save()
+    if connection.credential_id != previous_credential:
+        # A login under way types the old credential's values: unlinking must stop it.
+        from connections.flows import flows_cancel
+
+        flows_cancel(connection_ids=[connection.pk], reason="The connection's credential was changed.")
     return connection
 
 

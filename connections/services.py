@@ -129,7 +129,7 @@ def _check_target(url: str | None) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise AppError("url must be an http or https URL", code="invalid_request")
-    if not settings.AUTHHUB.proxy_check_allow_private and _is_private(parts.hostname):
+    if not settings.AUTHHUB.network.allow_private and _is_private(parts.hostname):
         raise AppError("url must resolve to a public address", code="invalid_request")
     return url
 

@@ -83,6 +83,11 @@ def credential_create(
     totp_digits: int | None = None,
     totp_period: int | None = None,
 ) -> Credential:
+    from connections.engine.hosts import too_broad
+
+    if broad := too_broad(domain):
+        # A credential's secrets are typed only on its own domain: that must name one owner's site.
+        raise AppError(f"domain: {broad}.", code="domain_too_broad")
     spec = None
     if totp_secret:
         spec = _totp_spec(totp_secret, totp_algorithm, totp_digits, totp_period)

@@ -21,6 +21,8 @@ from playwright.async_api import Browser, BrowserContext, Locator, Page, Playwri
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Frame as PwFrame
 
+from authhub.netpolicy import DEVELOPMENT as DEVELOPMENT_NETWORK
+from authhub.netpolicy import NetworkPolicy
 from connections.engine import classify
 from connections.engine.classify import Analysis, Element, Input, PageKind, Role
 from connections.engine.guard import NetworkGuard
@@ -103,6 +105,10 @@ class EngineConfig:
     max_steps: int = 40
     max_attempts: int = 5
     totp_min_remaining: float = 5.0
+    # Which addresses the browser may reach, enforced by the egress guard every context goes through.
+    network: NetworkPolicy = field(default_factory=lambda: DEVELOPMENT_NETWORK)
+    # host -> IP the egress guard uses instead of DNS (like /etc/hosts: tests, split-horizon set-ups).
+    static_hosts: dict[str, str] = field(default_factory=dict)
 
 
 class BrowserHost:

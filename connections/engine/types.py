@@ -229,6 +229,8 @@ class LoginRequest:
     totp_digits: int = 6
     totp_period: int = 30
     sso_provider: str | None = None
+    # The linked credential's own domain: its secrets are typed only there (and its subdomains).
+    credential_domain: str | None = None
     allowed_domains: list[str] = field(default_factory=list)
     storage_state: dict[str, Any] | None = None
     proxy: dict[str, str] | None = None  # Playwright form: {server, username?, password?, bypass?}
@@ -254,6 +256,7 @@ class LoginResult:
     storage_state: dict[str, Any] | None = None
     plan: LoginPlan | None = None
     typed_values: dict[str, str] = field(default_factory=dict)  # what a person typed (no one-time codes)
+    typed_hosts: dict[str, str] = field(default_factory=dict)  # credential key -> host it was typed on
     website_error: str | None = None
     recording_path: str | None = None
     screenshots: list[str] = field(default_factory=list)

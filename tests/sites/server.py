@@ -27,6 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from tests.sites import (
+    bank,
     captcha,
     classic,
     collector,
@@ -41,6 +42,7 @@ from tests.sites import (
     push,
     reveal,
     shadow,
+    slow,
     spa,
     sso,
     staysignedin,
@@ -74,6 +76,8 @@ SITE_CLASSES: tuple[type[Site], ...] = (
     evil.EvilSite,
     evil.EvilJsSite,
     collector.CollectorSite,
+    slow.SlowSite,
+    bank.BankSite,
 )
 
 
