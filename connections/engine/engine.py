@@ -26,7 +26,7 @@ from authhub.netpolicy import NetworkPolicy
 from connections.engine import classify
 from connections.engine.classify import Analysis, Element, Input, PageKind, Role
 from connections.engine.guard import NetworkGuard
-from connections.engine.hosts import HostPolicy, host_of
+from connections.engine.hosts import IDENTIFIER_KEYS, HostPolicy, host_of
 from connections.engine.recording import Recorder
 from connections.engine.snapshot import read_page
 from connections.engine.types import (
@@ -62,6 +62,8 @@ BASE_ARGS = (
     "--disable-quic",
     "--disable-features=Translate,MediaRouter,OptimizationHints",
     "--password-store=basic",
+    # WebRTC may not open UDP paths around the proxy (the egress guard): no leaks of the host's addresses.
+    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
 )
 
 # Waits inside the page after an action, in milliseconds: a change must be followed by this much quiet.
@@ -161,8 +163,9 @@ class LoginEngine:
         try:
             return await run.execute()
         except _Refused as exc:
+            why = exc.reason or f"{host_of(exc.url)} is not one of the connection's domains"
             return await run.fail(
-                ErrorCode.DOMAIN_NOT_ALLOWED, f"A secret was about to be typed into {host_of(exc.url)}, which is not allowed."
+                ErrorCode.DOMAIN_NOT_ALLOWED, f"AuthHub refused to type into {host_of(exc.url)}: {why}. Nothing was typed there."
             )
         except PlaywrightError as exc:
             logger.warning("login to %s: browser error: %s", request.domain, _first_line(exc))
@@ -208,9 +211,10 @@ class _Run:
         self.request = request
         self.context = context
         self.page: Page | None = None
-        self.policy = HostPolicy(request.domain, request.allowed_domains)
+        self.policy = HostPolicy(request.domain, request.allowed_domains, credential_domain=request.credential_domain)
         self.user_values: dict[str, str] = {}
         self.typed_values: dict[str, str] = {}
+        self.typed_hosts: dict[str, str] = {}  # credential key -> the host it was typed on
         self.rejected: dict[str, str] = {}  # credential key -> the value the site refused
         self.last_submit: _Submission | None = None
         self.totp_counters: set[int] = set()
@@ -230,7 +234,8 @@ class _Run:
     # --- plumbing ---------------------------------------------------------------------------------
 
     def _secrets(self) -> list[str]:
-        return [v for v in (*self.request.values.values(), *self.user_values.values()) if v and len(v) >= 4]
+        stored = (*self.request.values.values(), self.request.totp_secret or "")
+        return [v for v in (*stored, *self.user_values.values()) if v and len(v) >= 4]
 
     async def emit(self, step: FlowStep, message: str = "", **kwargs: object) -> None:
         self.steps.append(step.value)
@@ -255,6 +260,7 @@ class _Run:
             result.storage_state = await self.context.storage_state(indexed_db=True)  # type: ignore[assignment]
             result.plan = self._learned_plan(result.post_login_url)
             result.typed_values = dict(self.typed_values)
+            result.typed_hosts = {key: self.typed_hosts[key] for key in self.typed_values if key in self.typed_hosts}
         if self.recorder is not None:
             if self.page is not None:
                 await self.recorder.screenshot(self.page, "final")
@@ -282,7 +288,7 @@ class _Run:
     # --- the loop ---------------------------------------------------------------------------------
 
     async def execute(self) -> LoginResult:
-        await self.context.route(self.guard.foreign_urls(), self.guard.handle)
+        await self.guard.install(self.context)
         self.page = await self.context.new_page()
         if self.request.record and self.config.recordings_dir is not None:
             self.recorder = Recorder(self.config.recordings_dir)
@@ -325,7 +331,10 @@ class _Run:
             domain = self.request.domain
             port = self.config.site_ports.get(domain)
             suffix = f":{port}" if port else ""
-            candidates = [f"https://{domain}{suffix}/", f"http://{domain}{suffix}/"]
+            # https only: a bare domain never falls back to plain http, except the local sandbox names.
+            candidates = [f"https://{domain}{suffix}/"]
+            if self._local_http_ok(domain):
+                candidates.append(f"http://{domain}{suffix}/")
         errors = []
         for url in candidates:
             if not self.policy.allows_url(url):
@@ -461,11 +470,18 @@ class _Run:
 
     # --- credentials ------------------------------------------------------------------------------
 
-    def _value(self, key: str) -> str | None:
-        value = self.user_values.get(key) or self.request.values.get(key)
+    def _value(self, key: str, host: str | None = None) -> str | None:
+        """The value to type for ``key`` on ``host``: what the person gave, else the stored credential's
+        — only where it belongs (``HostPolicy.may_type_stored``) — and never one the site rejected."""
+        value = self.user_values.get(key)
+        if value is None and (host is None or self.policy.may_type_stored(key, host)):
+            value = self.request.values.get(key)
         if value is None or self.rejected.get(key) == value:
             return None
         return value
+
+    def _local_http_ok(self, host: str) -> bool:
+        return (host == "localhost" or host.endswith(".localhost")) and self.config.network.allow_private
 
     def _identifier_key(self, element: Input) -> str:
         have = {k for k in ("email", "username") if self._value(k) or self.request.values.get(k)}
@@ -533,16 +549,19 @@ class _Run:
             if self.attempts >= self.config.max_attempts:
                 return await self.fail(ErrorCode.MAX_ATTEMPTS_REACHED, "Too many rejected attempts.", analysis.website_error)
 
-        missing = [(element, key) for element, key in plan_fields if self._value(key) is None and element.data.get("empty", True)]
+        frame = frames[analysis.frame]
+        if not self.policy.allows_url(frame.url):
+            return await self.fail(ErrorCode.DOMAIN_NOT_ALLOWED, f"The login form is on {host_of(frame.url)}, which is not allowed.")
+        missing = [
+            (element, key) for element, key in plan_fields
+            if self._value(key, self._host(frames, element)) is None and element.data.get("empty", True)
+        ]
         if missing:
             answer = await self._ask_fields(analysis, missing, rejected_keys, frames)
             if isinstance(answer, LoginResult):
                 return answer
             return None  # read the page again and fill with what the person gave
 
-        frame = frames[analysis.frame]
-        if not self.policy.allows_url(frame.url):
-            return await self.fail(ErrorCode.DOMAIN_NOT_ALLOWED, f"The login form is on {host_of(frame.url)}, which is not allowed.")
         if analysis.form_action and not analysis.form_action.startswith(("javascript:", "about:")) and not self.policy.allows_url(analysis.form_action):
             return await self.fail(
                 ErrorCode.DOMAIN_NOT_ALLOWED,
@@ -552,10 +571,10 @@ class _Run:
 
         await self.emit(FlowStep.SUBMITTING, "Signing in")
         for element, key in plan_fields:
-            value = self._value(key)
+            value = self._value(key, self._host(frames, element))
             if value is None:
                 continue
-            await self._fill(frames, element, value, key)
+            await self._fill(frames, element, value, key, stored=key not in self.user_values)
         if analysis.remember is not None and not analysis.remember.data.get("checked"):
             locator = frames[analysis.remember.frame].locator(analysis.remember.selector)
             try:
@@ -619,6 +638,14 @@ class _Run:
             choices=[Choice(f"sso_{name}", el.text, "sso_provider", observed_selector=el.selector) for name, el in analysis.sso_buttons],
             website_error=analysis.website_error if rejected else None,
         )
+        elsewhere = [key for _, key in missing if key in self.request.values and key not in rejected]
+        if elsewhere and self.request.mode == Mode.UNATTENDED:
+            host = self._host(frames, missing[0][0])
+            return await self.fail(
+                ErrorCode.DOMAIN_NOT_ALLOWED,
+                f"The page on {host} asks for {', '.join(elsewhere)}, but the stored credential is for "
+                f"{self.policy.credential_domain}: AuthHub types a credential's secrets only on its own domain.",
+            )
         if self.request.mode == Mode.UNATTENDED:
             keys = ", ".join(key for _, key in missing)
             return await self.fail(ErrorCode.CREDENTIALS_INVALID, f"The stored credential has no value for: {keys}.",
@@ -660,6 +687,8 @@ class _Run:
         last = self.last_submit
         rejected = bool(last and last.kind == PageKind.OTP and analysis.website_error and last.path == _path(analysis.url))
         secret = self.request.totp_secret
+        if secret and not self.policy.may_type_stored("totp_code", host_of(frames[analysis.frame].url)):
+            secret = None  # the TOTP secret is the credential's: its codes go only to its own domain
         if secret and not analysis.otp_delivered:
             if rejected:
                 self.totp_rejections += 1
@@ -671,13 +700,13 @@ class _Run:
             if secret:
                 code = await self._totp_code(secret, fresh=rejected)
                 await self.emit(FlowStep.SUBMITTING, "Entering the authenticator code")
-                await self._fill_code(frames, analysis, code, plan_kind="totp")
+                await self._fill_code(frames, analysis, code, plan_kind="totp", stored=True)
                 await self._submit(analysis, frames, ("totp_code",))
                 return None
         if rejected:
             self.user_values.pop("code", None)
             self.last_submit = None
-        key = "code" if analysis.otp_delivered or not self.request.totp_secret else "totp_code"
+        key = "code" if analysis.otp_delivered or not secret else "totp_code"
         if self._value(key) is None:
             field_type = "totp_code" if key == "totp_code" else "code"
             first = analysis.otp[0]
@@ -697,7 +726,7 @@ class _Run:
             self._accept_values(answer, {f"fld_{key}": key}, one_time=True)
             return None
         code = self.user_values.pop(key)
-        await self._fill_code(frames, analysis, code, plan_kind=None)
+        await self._fill_code(frames, analysis, code, plan_kind=None, stored=False)
         await self._submit(analysis, frames, (key,))
         return None
 
@@ -712,13 +741,16 @@ class _Run:
         code, _ = totp.generate(secret, at=now, **params)
         return code
 
-    async def _fill_code(self, frames: list[PwFrame], analysis: Analysis, code: str, plan_kind: str | None) -> None:
+    async def _fill_code(
+        self, frames: list[PwFrame], analysis: Analysis, code: str, plan_kind: str | None, *, stored: bool
+    ) -> None:
         frame = frames[analysis.frame]
+        key = "totp_code" if stored else "code"
         if len(analysis.otp) > 1:
             for element, digit in zip(analysis.otp, code, strict=False):
-                await self._fill(frames, element, digit, None)
+                await self._fill(frames, element, digit, key, stored=stored, record=False)
         else:
-            await self._fill(frames, analysis.otp[0], code, None)
+            await self._fill(frames, analysis.otp[0], code, key, stored=stored, record=False)
         if plan_kind:
             self._record(PlanAction(plan_kind, analysis.otp[0].durable or "", key="totp_code"), frame)
 
@@ -799,14 +831,35 @@ class _Run:
 
     # --- acting -----------------------------------------------------------------------------------
 
-    async def _type(self, frame: PwFrame, locator: Locator, value: str) -> None:
-        """Every value the engine types goes through here: only on allowed hosts, masked when recording."""
-        if not self.policy.allows_url(frame.url):
-            raise _Refused(frame.url)
+    async def _type(self, frame: PwFrame, locator: Locator, value: str, key: str, *, stored: bool) -> None:
+        """Every value the engine types goes through here. Only on the connection's hosts; a stored
+        credential's value only where it belongs; never into plain http unless that was chosen; masked
+        when recording. A secret locks the network to the site it is typed on before it is typed."""
+        url = frame.url
+        host = host_of(url)
+        if not self.policy.allows_url(url):
+            raise _Refused(url)
+        if stored and not self.policy.may_type_stored(key, host):
+            raise _Refused(url, f"the stored credential is for {self.policy.credential_domain}, not {host}")
+        if urlsplit(url).scheme != "https" and not self._http_ok(host):
+            raise _Refused(url, f"{host} is served over plain http, where anyone on the path could read it")
+        if key not in IDENTIFIER_KEYS:
+            await self.guard.lock(host)
         if self.recorder is not None:
             await locator.evaluate(MASK)
         await locator.fill(value)
+        self.typed_hosts[key] = host
         self.typed_anything = True
+
+    def _http_ok(self, host: str) -> bool:
+        """Plain http only when the connection's own login_url is http:// (an explicit choice), on its
+        host, or for the local sandbox names while private networks are allowed."""
+        login_url = self.request.login_url or ""
+        return (login_url.startswith("http://") and host_of(login_url) == host) or self._local_http_ok(host)
+
+    @staticmethod
+    def _host(frames: list[PwFrame], element: Element) -> str:
+        return host_of(frames[element.frame].url)
 
     async def _press(self, frame: PwFrame, locator: Locator, *, enter: bool = False) -> None:
         """Click (or press Enter in) ``locator``, then wait for the page to react."""
@@ -817,10 +870,12 @@ class _Run:
             await locator.click()
         await self._settle(frame, since)
 
-    async def _fill(self, frames: list[PwFrame], element: Input, value: str, key: str | None) -> None:
+    async def _fill(
+        self, frames: list[PwFrame], element: Input, value: str, key: str, *, stored: bool, record: bool = True
+    ) -> None:
         frame = frames[element.frame]
-        await self._type(frame, frame.locator(element.selector), value)
-        if key is not None:
+        await self._type(frame, frame.locator(element.selector), value, key, stored=stored)
+        if record:
             self._record(PlanAction("fill", element.durable, key=key), frame)
 
     async def _click(self, frames: list[PwFrame], element: Element, *, record: bool) -> None:
@@ -877,7 +932,7 @@ class _Run:
             return False
         self.replayed.add(path)
         steps = [a for a in page.actions if a.kind in ("fill", "click", "check", "totp", "press", "choose")]
-        if not steps or any(a.kind in ("fill",) and (not a.selector or self._value(a.key or "") is None) for a in steps):
+        if not steps or any(a.kind in ("fill",) and (not a.selector or self._value(a.key or "", None) is None) for a in steps):
             return False
         frame = self.page.main_frame
         replayed: list[tuple[PlanAction, PwFrame]] = []
@@ -895,10 +950,15 @@ class _Run:
                 if action.kind == "fill":
                     if not keys:
                         await self.emit(FlowStep.SUBMITTING, "Signing in")
-                    await self._type(frame, locator, self._value(action.key or "") or "")
+                    key = action.key or ""
+                    value = self._value(key, host_of(frame.url))
+                    if value is None:
+                        return False  # not a value for this host: let discovery decide what to ask
+                    await self._type(frame, locator, value, key, stored=key not in self.user_values)
                     keys.append(action.key or "")
                 elif action.kind == "totp":
-                    await self._type(frame, locator, await self._totp_code(self.request.totp_secret or "", fresh=False))
+                    code = await self._totp_code(self.request.totp_secret or "", fresh=False)
+                    await self._type(frame, locator, code, "totp_code", stored=True)
                 elif action.kind == "check":
                     await locator.check()
                 else:
@@ -940,8 +1000,9 @@ def totp_wait(now: float, period: int, min_remaining: float, used: set[int], *, 
 
 
 class _Refused(PlaywrightError):
-    """A secret was about to be typed into a frame on a host that is not allowed."""
+    """A value was about to be typed where it does not belong."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, reason: str = "") -> None:
         super().__init__(f"refused to type into {host_of(url)}")
         self.url = url
+        self.reason = reason

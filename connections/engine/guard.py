@@ -1,28 +1,69 @@
-"""Network guard: no request leaves the browser for a host that is not allowed with a secret in it.
+"""Network guard: what may leave the browser once it holds a secret.
 
-Typing happens only on allowed hosts, but a page's own script could still send what was typed
-elsewhere (or a form could post to another host). Every request is checked; one to a foreign host
-that carries a secret — in its URL or body, raw, URL-encoded or JSON-escaped — is aborted.
+Typing happens only where the host rules allow (``hosts.py``), but a page's own script could still
+send what was typed elsewhere. Two rules, enforced with Playwright routes:
+
+1. **Site lock.** Once a secret is typed, every request that carries a body, and every WebSocket
+   message, to a host outside the site the secret was typed on is aborted — for as long as a document
+   of that site is open in the context (the only place the typed value lives). When the login has
+   left the site (an identity provider redirecting back to the app), the app's own requests flow again.
+2. **Content matching**, the extra defence for what rule 1 lets through (query strings, bodies after
+   the lock released): a request to a host outside the connection's policy that carries a secret —
+   raw, URL-encoded, JSON-escaped, UTF-8 or base64 — is aborted.
+
+Routes are registered with a URL regex checked inside the browser driver, so requests to the site
+itself never make a round trip to Python.
 """
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from urllib.parse import quote, quote_plus
 
+from playwright.async_api import BrowserContext, Request, Route, WebSocketRoute
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Request, Route
 
-from connections.engine.hosts import HostPolicy, host_of
+from connections.engine.hosts import HostPolicy, host_matches, host_of, site_of, tenant_root
 
 logger = logging.getLogger(__name__)
 
+BODYLESS = ("GET", "HEAD", "OPTIONS")
 
-def _forms(secret: str) -> set[str]:
-    return {secret, quote_plus(secret), quote(secret, safe=""), json.dumps(secret)[1:-1]}
+
+def _base64_forms(raw: bytes) -> set[str]:
+    """The base64 text of ``raw`` wherever it starts in a larger encoded buffer (three alignments)."""
+    forms = set()
+    for pad in range(3):
+        encoded = base64.b64encode(b"\0" * pad + raw).decode()
+        start = (pad * 4 + 2) // 3  # characters that also encode the padding bytes
+        end = ((pad + len(raw)) // 3) * 4  # the last characters may mix in what follows
+        piece = encoded[start:end]
+        if len(piece) >= 6:
+            forms |= {piece, piece.replace("+", "-").replace("/", "_")}
+    return forms
+
+
+def secret_forms(secret: str) -> set[str]:
+    """How a secret may appear in a URL or body, as Latin-1 text of the raw bytes."""
+    utf8 = secret.encode("utf-8")
+    forms = {secret, quote_plus(secret), quote(secret, safe=""), json.dumps(secret)[1:-1], utf8.decode("latin-1")}
+    forms |= _base64_forms(utf8)
+    return {form for form in forms if form}
+
+
+def outside_pattern(roots: Iterable[str]) -> re.Pattern[str]:
+    """Matches http(s)/ws(s) URLs whose host is NOT covered by ``roots`` (by ``host_matches``)."""
+    roots = list(dict.fromkeys(roots))
+    exact = "|".join(re.escape(root) for root in roots) or "(?!)"
+    # Subdomains count, except under "localhost" and multi-tenant roots, where every name is its own.
+    parents = "|".join(re.escape(r) for r in roots if r != "localhost" and not tenant_root(r)) or "(?!)"
+    allowed_host = rf"(?:[^/?#@]*@)?(?:(?:[a-z0-9-]+\.)+(?:{parents})|(?:{exact}))(?::\d+)?(?:[/?#]|$)"
+    return re.compile(rf"^(?:https?|wss?)://(?!{allowed_host})", re.IGNORECASE)
 
 
 class NetworkGuard:
@@ -30,33 +71,93 @@ class NetworkGuard:
         self.policy = policy
         self.secrets = secrets
         self.blocked: list[str] = []
+        self.locked_sites: set[str] = set()
+        self.context: BrowserContext | None = None
+        self._lock_route: re.Pattern[str] | None = None
+        self._closing: set[asyncio.Future[None]] = set()
 
     def foreign_urls(self) -> re.Pattern[str]:
-        """Matches http(s)/ws(s) URLs whose host is NOT allowed. Given to ``context.route``, it is checked
-        inside the browser driver, so requests to allowed hosts never make a round trip to Python."""
-        roots = "|".join(re.escape(root) for root in self.policy.roots)
-        # Subdomains are allowed too, except under "localhost", where every name is a site of its own.
-        parents = "|".join(re.escape(root) for root in self.policy.roots if root != "localhost") or "(?!)"
-        allowed_host = rf"(?:[^/?#@]*@)?(?:(?:[a-z0-9-]+\.)+(?:{parents})|(?:{roots}))(?::\d+)?(?:[/?#]|$)"
-        return re.compile(rf"^(?:https?|wss?)://(?!{allowed_host})", re.IGNORECASE)
+        """URLs outside the connection's policy (content matching applies to them)."""
+        return outside_pattern(self.policy.roots)
 
-    def carries_secret(self, request: Request) -> bool:
+    async def install(self, context: BrowserContext) -> None:
+        self.context = context
+        await context.route(self.foreign_urls(), self.handle)
+        # Every WebSocket goes through Python: one opened before a secret was typed must not carry it after.
+        await context.route_web_socket(re.compile(r"^wss?://", re.IGNORECASE), self.handle_websocket)
+
+    async def lock(self, host: str) -> None:
+        """A secret was typed on ``host``: from now on its site is the only place bodies may go."""
+        site = site_of(host)
+        if site in self.locked_sites or self.context is None:
+            return
+        self.locked_sites.add(site)
+        previous = self._lock_route
+        self._lock_route = outside_pattern(self.locked_sites)
+        await self.context.route(self._lock_route, self.handle_locked)
+        if previous is not None:
+            await self.context.unroute(previous, self.handle_locked)
+
+    # --- decisions --------------------------------------------------------------------------------
+
+    def _in_locked_site(self, host: str) -> bool:
+        return any(host_matches(host, site) for site in self.locked_sites)
+
+    def lock_active(self) -> bool:
+        """Whether a document of a site a secret was typed on is still open (where the value lives)."""
+        if not self.locked_sites or self.context is None:
+            return False
+        return any(self._in_locked_site(host_of(frame.url)) for page in self.context.pages for frame in page.frames)
+
+    def carries_secret(self, url: str, body: bytes) -> bool:
+        haystack = url + "\n" + body.decode("latin-1")
+        return any(form in haystack for secret in self.secrets() for form in secret_forms(secret))
+
+    def _block(self, url: str, why: str) -> None:
+        host = host_of(url)
+        self.blocked.append(host)
+        logger.warning("blocked a request to %s: %s", host, why)
+
+    async def handle_locked(self, route: Route, request: Request) -> None:
+        """Requests outside every locked site: bodies are refused while the site's document is open."""
         try:
             body = request.post_data_buffer or b""
         except PlaywrightError:
             body = b""
-        haystack = request.url + "\n" + body.decode("latin-1")
-        return any(form in haystack for secret in self.secrets() for form in _forms(secret))
+        if (request.method not in BODYLESS or body) and self.lock_active():
+            self._block(request.url, "a body leaving the site a secret was typed on")
+            await route.abort("blockedbyclient")
+            return
+        await route.fallback()
 
     async def handle(self, route: Route, request: Request) -> None:
         url = request.url
-        if url.startswith(("data:", "blob:", "about:")) or self.policy.allows_url(url):
-            await route.continue_()
-            return
-        if self.carries_secret(request):
-            host = host_of(url)
-            self.blocked.append(host)
-            logger.warning("blocked a request carrying a secret to %s", host)
+        try:
+            body = request.post_data_buffer or b""
+        except PlaywrightError:
+            body = b""
+        if self.carries_secret(url, body):
+            self._block(url, "it carries a secret")
             await route.abort("blockedbyclient")
             return
-        await route.continue_()
+        await route.fallback()
+
+    async def handle_websocket(self, ws: WebSocketRoute) -> None:
+        host = host_of(ws.url)
+        foreign = not self.policy.allows_host(host)
+        if (foreign and self.carries_secret(ws.url, b"")) or (self.lock_active() and not self._in_locked_site(host)):
+            self._block(ws.url, "a WebSocket leaving the site a secret was typed on")
+            await ws.close(code=1008, reason="blocked by AuthHub")
+            return
+        server = ws.connect_to_server()
+
+        def to_server(message: str | bytes) -> None:
+            raw = message.encode("utf-8") if isinstance(message, str) else message
+            if (self.lock_active() and not self._in_locked_site(host)) or (foreign and self.carries_secret("", raw)):
+                self._block(ws.url, "a WebSocket message leaving the site a secret was typed on")
+                # A sync callback: the closes run as tasks (kept, so they are not collected mid-flight).
+                self._closing.update(asyncio.ensure_future(c) for c in (ws.close(code=1008), server.close()))
+                return
+            server.send(message)
+
+        ws.on_message(to_server)

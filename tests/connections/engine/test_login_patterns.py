@@ -98,13 +98,29 @@ def test_stay_signed_in_is_answered_yes(login):
 
 
 def test_sso_follows_the_provider_button_to_the_identity_provider_and_back(login):
+    # Seed 001's case: the credential is the identity provider's, and its password is typed only there.
     result = login(
         "sso-app.localhost", path="/login", values=ALICE_EMAIL, sso_provider="google",
-        allowed_domains=["idp.localhost"],
+        allowed_domains=["idp.localhost"], credential_domain="idp.localhost",
     )
     assert succeeded(result)
     assert result.post_login_url.startswith("http://sso-app.localhost")
     assert login.whoami("sso-app.localhost", result.storage_state) == "alice"
+    assert result.typed_hosts == {} and result.typed_values == {}, "nothing a person typed"
+
+
+def test_a_credential_for_the_app_is_not_typed_on_its_identity_provider_the_person_is_asked(login, sandbox):
+    before = len(sandbox.login_attempts("idp.localhost"))
+    person = Person(answers=[lambda pause: UserInput(fields={"email": accounts.EMAIL}),
+                             lambda pause: UserInput(fields={"password": accounts.PASSWORD})])
+    result = login(
+        "sso-app.localhost", path="/login", values=ALICE_EMAIL, sso_provider="google",
+        allowed_domains=["idp.localhost"], person=person,
+    )
+    assert succeeded(result)
+    assert [[f.ref for f in p.fields] for p in person.pauses] == [["email"], ["password"]]
+    assert result.typed_hosts == {"email": "idp.localhost", "password": "idp.localhost"}
+    assert [a["ok"] for a in sandbox.login_attempts("idp.localhost")[before:]] == [True]
 
 
 def test_sso_never_types_into_an_identity_provider_that_is_not_allowed(login, sandbox):
