@@ -250,11 +250,19 @@ class _ThreadingServer(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
 
 
+class _ThreadingServer6(_ThreadingServer):
+    address_family = socket.AF_INET6
+
+
 class ForwardProxy:
-    def __init__(self, credentials: str | None = None) -> None:
+    """A real forward proxy on ``host`` (``127.0.0.1``, or ``"::1"`` for an IPv6 one) and a free port."""
+
+    def __init__(self, credentials: str | None = None, host: str = "127.0.0.1") -> None:
         self.credentials = credentials  # "user:password" to require Basic auth
+        self.host = host.strip("[]")
         self.requests: list[tuple[str, str]] = []
-        self.server = _ThreadingServer(("127.0.0.1", 0), _ProxyHandler)
+        server_class = _ThreadingServer6 if ":" in self.host else _ThreadingServer
+        self.server = server_class((self.host, 0), _ProxyHandler)
         self.server.owner = self  # type: ignore[attr-defined]
         self.port = self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
