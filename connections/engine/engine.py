@@ -418,6 +418,8 @@ class _Run:
             self.last_submit.signature = ""  # type: ignore[union-attr]
             return None
 
+        if self.guard.blocked:
+            return await self._blocked()
         if kind == PageKind.LOGGED_IN:
             return await self.finish(Outcome.SUCCESS, message="Logged in" if self.typed_anything else "Already logged in")
         if kind == PageKind.CAPTCHA:

@@ -7,6 +7,7 @@ send what was typed elsewhere. Two rules, enforced with Playwright routes:
    message, to a host outside the site the secret was typed on is aborted — for as long as a document
    of that site is open in the context (the only place the typed value lives). When the login has
    left the site (an identity provider redirecting back to the app), the app's own requests flow again.
+   WebSockets to hosts outside the connection's policy are closed before they connect, secret or not.
 2. **Content matching**, the extra defence for what rule 1 lets through (query strings, bodies after
    the lock released): a request to a host outside the connection's policy that carries a secret —
    raw, URL-encoded, JSON-escaped, UTF-8 or base64 — is aborted.
@@ -143,17 +144,23 @@ class NetworkGuard:
         await route.fallback()
 
     async def handle_websocket(self, ws: WebSocketRoute) -> None:
+        """WebSockets reach only the connection's own hosts, and once a secret is typed only its site.
+
+        A socket to anywhere else is closed before it connects (chat widgets and analytics lose
+        nothing a login needs); one opened earlier is watched message by message."""
         host = host_of(ws.url)
-        foreign = not self.policy.allows_host(host)
-        if (foreign and self.carries_secret(ws.url, b"")) or (self.lock_active() and not self._in_locked_site(host)):
+        if not self.policy.allows_host(host):
+            logger.info("closed a WebSocket to %s: not one of the connection's hosts", host)
+            await ws.close(code=1008, reason="blocked by AuthHub")
+            return
+        if self.lock_active() and not self._in_locked_site(host):
             self._block(ws.url, "a WebSocket leaving the site a secret was typed on")
             await ws.close(code=1008, reason="blocked by AuthHub")
             return
         server = ws.connect_to_server()
 
         def to_server(message: str | bytes) -> None:
-            raw = message.encode("utf-8") if isinstance(message, str) else message
-            if (self.lock_active() and not self._in_locked_site(host)) or (foreign and self.carries_secret("", raw)):
+            if self.lock_active() and not self._in_locked_site(host):
                 self._block(ws.url, "a WebSocket message leaving the site a secret was typed on")
                 # A sync callback: the closes run as tasks (kept, so they are not collected mid-flight).
                 self._closing.update(asyncio.ensure_future(c) for c in (ws.close(code=1008), server.close()))

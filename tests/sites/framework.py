@@ -271,18 +271,21 @@ class Site:
 
     # --- request handling
 
+    def record(self, req: Request, *, method: str | None = None, body: str | None = None) -> None:
+        with self.lock:
+            self.requests.append(
+                {
+                    "method": method or req.method,
+                    "path": req.path,
+                    "query": req.query,
+                    "body": req.text if body is None else body,
+                    "host": req.host,
+                }
+            )
+
     def handle(self, req: Request) -> Response:
         if req.path != "/favicon.ico":
-            with self.lock:
-                self.requests.append(
-                    {
-                        "method": req.method,
-                        "path": req.path,
-                        "query": req.query,
-                        "body": req.text,
-                        "host": req.host,
-                    }
-                )
+            self.record(req)
         response = self.dispatch(req)
         if response is None and req.method == "GET" and req.path in FILLER_PAGES:
             title, text = FILLER_PAGES[req.path]

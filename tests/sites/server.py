@@ -18,9 +18,12 @@ Test controls answer on every host under ``/_sandbox/`` (JSON) so another proces
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import http.client
 import json
 import logging
+import struct
 import threading
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -52,6 +55,7 @@ from tests.sites import (
 from tests.sites.framework import Request, Response, Site, document, esc, html_response, json_response
 
 log = logging.getLogger(__name__)
+WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC11B65"
 
 SITE_CLASSES: tuple[type[Site], ...] = (
     classic.ClassicSite,
@@ -239,6 +243,9 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "SandboxSites/1.0"
 
     def _serve(self) -> None:
+        if self.headers.get("Upgrade", "").lower() == "websocket":
+            self._websocket()
+            return
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length > 0 else b""
         path, _, query = self.path.partition("?")
@@ -264,6 +271,44 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(resp.body)
+
+    def _websocket(self) -> None:
+        """Accept a WebSocket on any site and record its opening and every message it sends (RFC 6455,
+        just enough for the tests: text and binary frames, ping, close)."""
+        path, _, query = self.path.partition("?")
+        req = Request(method="GET", host=split_host(self.headers.get("Host", "")), path=path or "/", query_string=query,
+                      headers={k.lower(): v for k, v in self.headers.items()})
+        site = self.server.sandbox._sites.get(req.host)
+        if site is None:
+            self.send_error(404)
+            return
+        site.record(req, method="WS")
+        accept = base64.b64encode(hashlib.sha1((self.headers.get("Sec-WebSocket-Key", "") + WS_GUID).encode()).digest())  # noqa: S324 - RFC 6455
+        self.send_response(101)
+        self.send_header("Upgrade", "websocket")
+        self.send_header("Connection", "Upgrade")
+        self.send_header("Sec-WebSocket-Accept", accept.decode())
+        self.end_headers()
+        self.wfile.flush()
+        self.close_connection = True
+        while True:
+            head = self.rfile.read(2)
+            if len(head) < 2:
+                return
+            opcode, length = head[0] & 0x0F, head[1] & 0x7F
+            if length == 126:
+                length = struct.unpack(">H", self.rfile.read(2))[0]
+            elif length == 127:
+                length = struct.unpack(">Q", self.rfile.read(8))[0]
+            mask = self.rfile.read(4) if head[1] & 0x80 else b"\0\0\0\0"
+            data = bytes(b ^ mask[i % 4] for i, b in enumerate(self.rfile.read(length)))
+            if opcode == 0x8:
+                return
+            if opcode == 0x9:
+                self.wfile.write(bytes([0x8A, len(data)]) + data)
+                self.wfile.flush()
+            elif opcode in (0x1, 0x2):
+                site.record(req, method="WS-MESSAGE", body=data.decode("utf-8", "replace"))
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve
 

@@ -1,0 +1,159 @@
+"""A stored secret is typed only on its own site and leaves the browser only toward it.
+
+The owner stores a bank credential; a second API key of the same project (a colleague, a leaked key,
+a confused agent) then tries every route to make AuthHub type or send it elsewhere. The collecting
+sandbox site must receive nothing of it.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from urllib.parse import quote, quote_plus
+
+import pytest
+from kernel import BadRequestError, Kernel
+
+from authhub import services
+from connections.models import AuthConnection
+from tests.connections.flow_helpers import PASSWORD, awaiting_input, wait_for, wait_until_finished
+from tests.sites import accounts
+
+pytestmark = [pytest.mark.usefixtures("live_db", "runner"), pytest.mark.slow]
+
+COLLECTOR = "collector.localhost"
+
+
+def leaked_forms() -> set[str]:
+    """Every way the password could show in what the collector recorded."""
+    raw = PASSWORD
+    pair = f"{accounts.USERNAME}:{raw}".encode()
+    return {raw, quote(raw, safe=""), quote_plus(raw), json.dumps(raw)[1:-1], base64.b64encode(pair).decode()}
+
+
+def assert_collector_got_no_secret(sandbox, before: int) -> list[dict]:
+    received = sandbox.received(COLLECTOR)[before:]
+    text = json.dumps(received)
+    assert not any(form in text for form in leaked_forms()), received
+    assert not [r for r in received if r["method"] not in ("GET", "WS")], received
+    return received
+
+
+@pytest.fixture
+def bank(client, tenant) -> str:
+    """The owner's bank credential."""
+    client.credentials.create(name="bank", domain="bank.localhost",
+                              values={"username": accounts.USERNAME, "password": PASSWORD})
+    return "bank"
+
+
+@pytest.fixture
+def intruder(tenant) -> Kernel:
+    """A second key of the same project."""
+    _, key = services.apikey_create(organization=tenant.organization, project=tenant.project)
+    return Kernel(api_key=key, base_url=tenant.base_url)
+
+
+def test_a_connection_for_another_site_cannot_link_the_bank_credential(intruder, bank, sandbox, tenant):
+    with pytest.raises(BadRequestError) as refused:
+        intruder.auth.connections.create(domain=COLLECTOR, profile_name="x", credential={"name": bank},
+                                         login_url=sandbox.url(COLLECTOR, "/login"))
+    assert refused.value.body["code"] == "credential_domain_mismatch"
+    assert not AuthConnection.objects.filter(project=tenant.project).exists()
+
+    plain = intruder.auth.connections.create(domain=COLLECTOR, profile_name="x")
+    with pytest.raises(BadRequestError) as refused:
+        intruder.auth.connections.update(plain.id, credential={"name": bank})
+    assert refused.value.body["code"] == "credential_domain_mismatch"
+    assert AuthConnection.objects.get(pk=plain.id).credential_id is None
+
+
+def test_dropping_the_allowed_domain_a_linked_credential_needs_is_refused(intruder, client, sandbox):
+    client.credentials.create(name="idp", domain="idp.localhost", values={"email": accounts.EMAIL, "password": PASSWORD})
+    connection = intruder.auth.connections.create(domain="sso-app.localhost", profile_name="s", credential={"name": "idp"},
+                                                  allowed_domains=["idp.localhost"])
+    with pytest.raises(BadRequestError) as refused:
+        intruder.auth.connections.update(connection.id, allowed_domains=[])
+    assert refused.value.body["code"] == "credential_domain_mismatch"
+    assert AuthConnection.objects.get(pk=connection.id).allowed_domains == ["idp.localhost"]
+
+
+@pytest.mark.parametrize("domain", ["com", "github.io", "okta.com", "auth0.com"])
+def test_public_suffixes_and_multi_tenant_roots_are_too_broad_for_any_domain_field(intruder, domain):
+    for attempt in (
+        lambda: intruder.credentials.create(name=f"c-{domain}", domain=domain, values={"password": PASSWORD}),
+        lambda: intruder.auth.connections.create(domain=domain, profile_name="b"),
+        lambda: intruder.auth.connections.create(domain="bank.localhost", profile_name="b", allowed_domains=[domain]),
+    ):
+        with pytest.raises(BadRequestError) as refused:
+            attempt()
+        assert refused.value.body["code"] == "domain_too_broad"
+
+
+def test_a_collecting_page_on_the_connections_own_domain_never_gets_the_bank_password(intruder, bank, sandbox):
+    # The link is allowed (the bank is an allowed domain), but the page asking is the collector's.
+    before = len(sandbox.received(COLLECTOR))
+    connection = intruder.auth.connections.create(
+        domain=COLLECTOR, profile_name="c", credential={"name": bank}, allowed_domains=["bank.localhost"],
+        login_url=sandbox.url(COLLECTOR, "/login"),
+    )
+    intruder.auth.connections.login(connection.id)
+    state = wait_for(intruder, connection.id, awaiting_input)
+    # The username is an identifier and may be typed on the connection's own site; the password is asked.
+    assert [(f.ref, f.reason) for f in state.fields] == [("password", "missing")]
+    intruder.auth.connections.delete(connection.id)
+    assert_collector_got_no_secret(sandbox, before)
+
+
+def test_a_foreign_allowed_domain_gets_nothing_of_the_bank_credential(intruder, bank, sandbox):
+    before = len(sandbox.received(COLLECTOR))
+    connection = intruder.auth.connections.create(
+        domain="bank.localhost", profile_name="f", credential={"name": bank}, allowed_domains=[COLLECTOR],
+        login_url=sandbox.url(COLLECTOR, "/login"),
+    )
+    intruder.auth.connections.login(connection.id)
+    state = wait_for(intruder, connection.id, awaiting_input)
+    assert sorted(f.ref for f in state.fields) == ["password", "username"], "neither is the collector's to get"
+    intruder.auth.connections.delete(connection.id)
+    assert_collector_got_no_secret(sandbox, before)
+
+
+def test_a_redirect_to_another_host_types_nothing_there(intruder, bank, sandbox):
+    before = len(sandbox.received(COLLECTOR))
+    target = sandbox.url(COLLECTOR, "/login")
+    connection = intruder.auth.connections.create(
+        domain="bank.localhost", profile_name="r", credential={"name": bank},
+        login_url=sandbox.url("bank.localhost", f"/go?to={quote(target, safe='')}"),
+    )
+    intruder.auth.connections.login(connection.id)
+    done = wait_until_finished(intruder, connection.id)
+    assert (done.flow_status, done.error_code) == ("FAILED", "domain_not_allowed")
+    assert COLLECTOR in done.error_message
+    assert_collector_got_no_secret(sandbox, before)
+
+
+def test_a_skimming_script_on_the_bank_page_sends_nothing_out(intruder, bank, sandbox):
+    before = len(sandbox.received(COLLECTOR))
+    connection = intruder.auth.connections.create(
+        domain="bank.localhost", profile_name="skim", credential={"name": bank},
+        login_url=sandbox.url("bank.localhost", "/login?skim=beacon"),
+    )
+    intruder.auth.connections.login(connection.id)
+    done = wait_until_finished(intruder, connection.id)
+    assert (done.flow_status, done.error_code) == ("FAILED", "domain_not_allowed"), done.error_message
+    assert "collector.localhost" in done.error_message
+    assert_collector_got_no_secret(sandbox, before)
+
+
+def test_a_websocket_to_a_foreign_host_never_connects(intruder, bank, sandbox):
+    # The page opens it before anything is typed and sends the password down it as it is typed.
+    before = len(sandbox.received(COLLECTOR))
+    connection = intruder.auth.connections.create(
+        domain="bank.localhost", profile_name="ws", credential={"name": bank},
+        login_url=sandbox.url("bank.localhost", "/login?skim=ws"),
+    )
+    intruder.auth.connections.login(connection.id)
+    done = wait_until_finished(intruder, connection.id)
+    assert done.flow_status == "SUCCESS", done.error_message  # nothing secret was attempted: the login goes on
+    received = assert_collector_got_no_secret(sandbox, before)
+    assert not [r for r in received if r["path"] == "/ws"], "not even the handshake reached the collector"
