@@ -30,26 +30,38 @@ def _is_ip(value: str) -> bool:
     return True
 
 
+CA_BUNDLE_HELP = (
+    "Not supported: any value is refused with 400 ca_bundle_unsupported (a deviation from Kernel). Chromium on "
+    "Linux trusts certificates per browser (its NSS database), not per login, so one tenant's intercepting CA "
+    "would be trusted for every other tenant's logins. Use a proxy that tunnels TLS (CONNECT)."
+)
+PROXY_HOST_HELP = (
+    "Host name or IP address (IPv6 with or without brackets), without scheme or port. A host in this AuthHub's "
+    "own network (loopback, private, link-local, metadata, multicast or reserved addresses in any notation, "
+    "single-label or local-network names) is refused with 400 address_not_allowed unless the operator allows it "
+    "(AUTHHUB_ALLOW_PRIVATE_NETWORK, AUTHHUB_PRIVATE_NETWORK_ALLOW)."
+)
+
+
 class CustomProxyConfig(StrictSerializer):
-    host = serializers.CharField(max_length=253)
+    host = serializers.CharField(max_length=253, help_text=PROXY_HOST_HELP)
     port = serializers.IntegerField(min_value=1, max_value=65535)
     username = serializers.CharField(max_length=255, required=False, allow_blank=True, trim_whitespace=False)
     password = serializers.CharField(
         max_length=1024, min_length=5, required=False, trim_whitespace=False,
         error_messages={"min_length": "password must be at least 5 characters."},
     )
-    ca_bundle = serializers.CharField(max_length=MAX_CA_BUNDLE, required=False, trim_whitespace=False)
+    # Kept as a known field so it is refused with a reason (the service) rather than as an unknown one.
+    ca_bundle = serializers.CharField(max_length=MAX_CA_BUNDLE, required=False, trim_whitespace=False,
+                                      help_text=CA_BUNDLE_HELP)
 
     def validate_host(self, value: str) -> str:
         value = value.strip().lower()
+        if "%" in value:
+            raise serializers.ValidationError("host must not carry an IPv6 zone index (%).")
         if not (_is_ip(value) or _hostname(value)):
             raise serializers.ValidationError("host must be a hostname or an IP address, without scheme or port.")
         return value.strip("[]")
-
-    def validate_ca_bundle(self, value: str) -> str:
-        if "-----BEGIN CERTIFICATE-----" not in value:
-            raise serializers.ValidationError("ca_bundle must be PEM-encoded certificates.")
-        return value
 
 
 class PoolProxyConfig(StrictSerializer):
@@ -106,7 +118,13 @@ class ProxyCreateInput(StrictSerializer):
     type = serializers.ChoiceField([t.value for t in Proxy.Type])
     name = serializers.CharField(max_length=255, required=False, allow_blank=True)
     protocol = serializers.ChoiceField([p.value for p in Proxy.Protocol], required=False)
-    config = serializers.DictField(required=False, child=serializers.JSONField())
+    config = serializers.DictField(
+        required=False, child=serializers.JSONField(),
+        help_text=(
+            "custom: host, port, username, password. host: " + PROXY_HOST_HELP + " ca_bundle: " + CA_BUNDLE_HELP
+            + " Pool types: country, state, city, zip, asn, os (by type)."
+        ),
+    )
     bypass_hosts = serializers.ListField(child=serializers.CharField(max_length=300), required=False, max_length=100)
 
     def validate_name(self, value: str) -> str:
@@ -141,7 +159,23 @@ class RenameInput(StrictSerializer):
 
 
 class ProxyCheckInput(StrictSerializer):
-    url = serializers.URLField(required=False, max_length=2048)
+    # A CharField, not a URLField: Django's URL validator turns away some address notations (2130706433,
+    # 0x7f000001) as merely invalid; the service refuses them, and every other refused host, by name.
+    url = serializers.CharField(
+        required=False, max_length=2048,
+        help_text=(
+            "An http(s) URL to fetch through the proxy instead of the operator's check URL; the result is only "
+            "reported. Refused with 400 address_not_allowed, before any connection, when its host is in this "
+            "AuthHub's own network: loopback, private, link-local, metadata, multicast or reserved addresses in "
+            "any notation (decimal, hex, octal, IPv4-mapped IPv6), single-label or local-network names. A name "
+            "is resolved by the proxy, not by AuthHub."
+        ),
+    )
+
+    def validate_url(self, value: str) -> str:
+        if any(ch.isspace() or ord(ch) < 32 for ch in value):
+            raise serializers.ValidationError("url must not contain spaces or control characters.")
+        return value
 
 
 class ProxyOutput(serializers.Serializer):
@@ -149,12 +183,24 @@ class ProxyOutput(serializers.Serializer):
     name = serializers.CharField(allow_null=True)
     type = serializers.ChoiceField([t.value for t in Proxy.Type])
     protocol = serializers.ChoiceField([p.value for p in Proxy.Protocol])
-    config = serializers.DictField(help_text="custom: host, port, username, has_password, has_ca_bundle")
+    config = serializers.DictField(
+        help_text=(
+            "custom: host, port, username, has_password, has_ca_bundle (true only for proxies stored before "
+            "ca_bundle was refused; such a bundle is not used)"
+        )
+    )
     bypass_hosts = serializers.ListField(child=serializers.CharField())
     status = serializers.ChoiceField(["available", "unavailable"], allow_null=True)
     last_checked = serializers.DateTimeField(allow_null=True)
     ip_address = serializers.CharField(allow_null=True)
-    check_error = serializers.CharField(allow_null=True, help_text="Why the last check failed (AuthHub addition).")
+    check_error = serializers.CharField(
+        allow_null=True,
+        help_text=(
+            "Why the last check failed (AuthHub addition), one of: 'cannot connect to the proxy', 'the proxy "
+            "refused the credentials (407 Proxy Authentication Required)', 'the proxy did not deliver a working "
+            "response from the check URL'. Which of many target failures happened is deliberately not said."
+        ),
+    )
     created_at = serializers.DateTimeField()
 
 

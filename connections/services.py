@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
-import socket
-import ssl
-import tempfile
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -17,12 +13,27 @@ from django.utils import timezone
 
 from authhub.errors import AppError, Conflict, NotFound
 from authhub.models import Project
+from authhub.netpolicy import AddressRefused
+from authhub.outbound import AddressNotAllowed, ConnectFailed, check_request_host, outbound_client
 from authhub.selectors import get_by_id_or_name
-from connections.models import LearnedPlan, Profile, Proxy
+from connections.models import LearnedPlan, LoginFlow, Profile, Proxy
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_CHECK_URL = "https://www.gstatic.com/generate_204"
+
+# What a check reports. One message per side, whatever went wrong on it: a check must not tell a caller
+# whether a port behind the proxy refused, timed out or spoke something else (that is a port scanner).
+CHECK_PROXY_UNREACHABLE = "cannot connect to the proxy"
+CHECK_PROXY_AUTH_REFUSED = "the proxy refused the credentials (407 Proxy Authentication Required)"
+CHECK_TARGET_FAILED = "the proxy did not deliver a working response from the check URL"
+
+CA_BUNDLE_UNSUPPORTED = (
+    "ca_bundle is not supported: Chromium on Linux trusts certificates per browser (its NSS database), not per "
+    "login, so one proxy's intercepting CA would be trusted for every login this AuthHub runs. Create the proxy "
+    "without ca_bundle and let it tunnel TLS (CONNECT) instead of intercepting it; an operator who needs an "
+    "intercepting proxy can run a dedicated AuthHub whose browser trusts that CA."
+)
 
 
 # --- proxies ----------------------------------------------------------------------------------------
@@ -40,6 +51,14 @@ def proxy_get(*, project: Project, ref: str) -> Proxy:
     if not named:
         raise NotFound(f"Proxy {ref!r} was not found.")
     return named[0]
+
+
+def _proxy_host_check(host: str) -> None:
+    """Refuse a proxy host in the host's own network (by its form: a name is checked again when connecting)."""
+    try:
+        settings.AUTHHUB.network.check_host(host, allow_ip_literal=True, what="proxy host")
+    except AddressRefused as exc:
+        raise AppError(exc.message, code="address_not_allowed") from None
 
 
 @transaction.atomic
@@ -61,7 +80,10 @@ def proxy_create(
             code="proxy_type_unavailable",
         )
     password = config.pop("password", None)
-    ca_bundle = config.pop("ca_bundle", None)
+    if config.pop("ca_bundle", None) is not None:
+        raise AppError(CA_BUNDLE_UNSUPPORTED, code="ca_bundle_unsupported")
+    if type == Proxy.Type.CUSTOM:
+        _proxy_host_check(config["host"])
     now = timezone.now()
     proxy = Proxy(
         created_at=now,
@@ -75,7 +97,6 @@ def proxy_create(
     )
     proxy.set_name(name)
     proxy.password = password
-    proxy.ca_bundle = ca_bundle
     proxy.save()
     logger.info("proxy %s (%s) created", proxy.pk, proxy.type)
     return proxy
@@ -91,10 +112,26 @@ def proxy_rename(*, proxy: Proxy, name: str) -> Proxy:
 
 @transaction.atomic
 def proxy_delete(*, proxy: Proxy) -> None:
+    """Soft-delete a proxy nothing uses: no connection, and no login in progress (queued or running) that
+    was started with it, so a login never loses its proxy half-way (and never falls back to direct)."""
+    # The row lock makes a concurrent delete of the same proxy wait for this one (on SQLite every write
+    # transaction is serialized anyway).
+    Proxy.objects.select_for_update().filter(pk=proxy.pk).first()
     users = list(proxy.connections.values_list("pk", flat=True)[:3])
     if users:
         raise AppError(
             f"The proxy is used by connection(s) {', '.join(users)}; change their proxy first.", code="resource_in_use"
+        )
+    logins = list(
+        LoginFlow.objects.filter(status=LoginFlow.Status.IN_PROGRESS, options__proxy_id=proxy.pk)
+        .values_list("connection_id", flat=True)
+        .distinct()[:3]
+    )
+    if logins:
+        raise AppError(
+            f"The proxy is used by a login in progress on connection(s) {', '.join(logins)}; wait for it to "
+            "finish or cancel it first.",
+            code="resource_in_use",
         )
     proxy.deleted_at = timezone.now()
     proxy.save(update_fields=["deleted_at"])
@@ -115,60 +152,65 @@ def proxy_url(proxy: Proxy) -> str:
     return f"{proxy.protocol}://{auth}{host}:{proxy.config['port']}"
 
 
-def _is_private(host: str) -> bool:
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except socket.gaierror:
-        return False
-    return any(not ipaddress.ip_address(info[4][0]).is_global for info in infos)
-
-
 def _check_target(url: str | None) -> str:
-    if not url:
-        return settings.AUTHHUB.proxy_check_url or DEFAULT_CHECK_URL
-    parts = urlsplit(url)
+    """The URL a check fetches, refused before any connection when the policy refuses its host."""
+    target = url or settings.AUTHHUB.proxy_check_url or DEFAULT_CHECK_URL
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        raise AppError("url is not a valid URL", code="invalid_request") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise AppError("url must be an http or https URL", code="invalid_request")
-    if not settings.AUTHHUB.network.allow_private and _is_private(parts.hostname):
-        raise AppError("url must resolve to a public address", code="invalid_request")
-    return url
+    try:
+        # The host as written first: httpx rejects some notations (0177.0.0.1) that others read as an address.
+        settings.AUTHHUB.network.check_host(parts.hostname, allow_ip_literal=True, what="url host")
+        check_request_host(settings.AUTHHUB.network, httpx.URL(target))
+    except (AddressRefused, AddressNotAllowed) as exc:
+        raise AppError(exc.message, code="address_not_allowed") from None
+    except httpx.InvalidURL:
+        raise AppError("url is not a valid URL", code="invalid_request") from None
+    return target
+
+
+def _check_outcome(status: int) -> str:
+    if status == 407:
+        return CHECK_PROXY_AUTH_REFUSED
+    return CHECK_TARGET_FAILED if status >= 500 else ""
 
 
 def proxy_check(*, proxy: Proxy, url: str | None = None) -> tuple[Proxy, str]:
     """Fetch ``url`` through the proxy. Without a url the result is stored as the proxy's status.
 
-    Returns the proxy and the error message ('' when it worked).
+    A url (or proxy) the network policy refuses is a 400 ``address_not_allowed`` before any connection.
+    Otherwise returns the proxy and the error message ('' when it worked): one of the ``CHECK_*`` messages,
+    so the answer says which side failed and nothing more (details go to the log).
     """
     target = _check_target(url)
-    verify: Any = True
-    bundle_file = None
-    if proxy.ca_bundle:
-        bundle_file = tempfile.NamedTemporaryFile("w", suffix=".pem")  # noqa: SIM115
-        bundle_file.write(proxy.ca_bundle)
-        bundle_file.flush()
-        verify = ssl.create_default_context(cafile=bundle_file.name)
-    error = ""
+    detail = ""
     try:
-        with httpx.Client(proxy=proxy_url(proxy), verify=verify, timeout=settings.AUTHHUB.proxy_check_timeout) as client:
-            response = client.get(target)
-        if response.status_code >= 500 or response.status_code == 407:
-            error = f"the proxy answered {response.status_code} {response.reason_phrase}"
+        # Through the outbound client: the connection to the proxy is checked by address, the target by form.
+        with outbound_client(proxy=proxy_url(proxy), timeout=settings.AUTHHUB.proxy_check_timeout) as client:
+            # Only the status matters: the body is never read.
+            with client.stream("GET", target) as response:
+                error = _check_outcome(response.status_code)
+                detail = f"{response.status_code} {response.reason_phrase}"
+    except AddressNotAllowed as exc:
+        raise AppError(f"This proxy cannot be used: {exc.message}", code="address_not_allowed") from None
+    except (ConnectFailed, httpx.InvalidURL) as exc:
+        # Every TCP connection of a proxied client goes to the proxy, so this one is the proxy's.
+        error, detail = CHECK_PROXY_UNREACHABLE, _describe(exc)
     except httpx.ProxyError as exc:
-        error = f"proxy error: {_describe(exc)}"
-    except httpx.ConnectError as exc:
-        # Every connection goes to the proxy first, so this one is the proxy's.
-        error = f"cannot connect to the proxy: {_describe(exc)}"
+        # The proxy answered CONNECT with an error: 407 is about us, anything else about the target.
+        error = CHECK_PROXY_AUTH_REFUSED if str(exc).startswith("407") else CHECK_TARGET_FAILED
+        detail = _describe(exc)
     except httpx.HTTPError as exc:
-        error = f"{type(exc).__name__}: {_describe(exc)}"
-    finally:
-        if bundle_file is not None:
-            bundle_file.close()
+        error, detail = CHECK_TARGET_FAILED, f"{type(exc).__name__}: {_describe(exc)}"
     status = Proxy.Status.UNAVAILABLE if error else Proxy.Status.AVAILABLE
     checked_at = timezone.now()
     if url is None:
         Proxy.objects.filter(pk=proxy.pk).update(status=status, last_checked=checked_at, last_check_error=error[:500])
     proxy.status, proxy.last_checked, proxy.last_check_error = status, checked_at, error[:500]
-    logger.info("proxy %s check: %s%s", proxy.pk, status, f" ({error})" if error else "")
+    logger.info("proxy %s check: %s (%s)", proxy.pk, status, detail)
     return proxy, error
 
 
