@@ -322,6 +322,7 @@ class ConnectionLoginApi(ProjectApi):
         proxy_spec = (data.validated_data.get("browser") or {}).get("proxy") or data.validated_data.get("proxy")
         if proxy_spec:
             proxy = managed_auth.resolve_proxy(project=self.project, spec=proxy_spec)
+            # Stored either way: None is mode direct, which the runner honours over the connection's proxy.
             options["proxy_id"] = proxy.pk if proxy else None
         flow, code = flows.flow_start(connection=connection, options=options)
         return Response({

@@ -21,6 +21,7 @@ from django.utils import timezone
 from authhub.errors import AppError, Conflict
 from authhub.redaction import register_secrets
 from connections import tokens
+from connections.engine.hosts import IDENTIFIER_KEYS, host_matches, normalize_root
 from connections.engine.types import LoginPlan
 from connections.models import AuthConnection, FlowInput, LoginFlow, Profile
 from connections.services import learned_plan_get, learned_plan_save
@@ -28,6 +29,7 @@ from connections.services import learned_plan_get, learned_plan_save
 logger = logging.getLogger(__name__)
 
 FLOW_TTL = timedelta(minutes=20)
+SAVE_ACTOR = "system:login-flow"  # who the audit trail names for what save_credentials writes
 INPUT_TTL = timedelta(minutes=10)
 
 
@@ -63,7 +65,7 @@ def flow_start(
         current.save(update_fields=["handoff_code_hash", "handoff_expires_at"])
         return current, code
     if current is not None:
-        _end(current, LoginFlow.Status.EXPIRED, error_message="Superseded by a new login after it expired.")
+        _end(current.pk, LoginFlow.Status.EXPIRED, error_message="Superseded by a new login after it expired.")
     flow = LoginFlow.objects.create(
         connection=connection,
         flow_type=flow_type,
@@ -77,15 +79,31 @@ def flow_start(
     return flow, code
 
 
-def _end(flow: LoginFlow, status: str, **fields: Any) -> bool:
-    """Move an in-progress flow to a final status; False when it had already ended."""
+def _end(flow_id: str, status: str, **fields: Any) -> bool:
+    """Move an in-progress flow to a final status; False when it had already ended or no longer exists
+    (deleted with its connection, profile, project or organization)."""
     now = timezone.now()
-    updated = LoginFlow.objects.filter(pk=flow.pk, status=LoginFlow.Status.IN_PROGRESS).update(
+    updated = LoginFlow.objects.filter(pk=flow_id, status=LoginFlow.Status.IN_PROGRESS).update(
         status=status, step=LoginFlow.Step.COMPLETED, finished_at=now, updated_at=now, version=F("version") + 1,
         pause={}, **fields,
     )
-    FlowInput.objects.filter(flow_id=flow.pk).delete()
+    FlowInput.objects.filter(flow_id=flow_id).delete()
     return updated == 1
+
+
+@transaction.atomic
+def flows_cancel(*, connection_ids: list[str], reason: str) -> int:
+    """Cancel every in-progress flow of these connections; returns how many were canceled.
+
+    For deletes and unlinks that take away what a running login uses: the runner sees the flow end
+    within its status poll and closes the browser before anything more is typed.
+    """
+    running = LoginFlow.objects.filter(connection_id__in=list(connection_ids), status=LoginFlow.Status.IN_PROGRESS)
+    canceled = sum(_end(flow_id, LoginFlow.Status.CANCELED, error_message=reason[:1000])
+                   for flow_id in running.values_list("pk", flat=True))
+    if canceled:
+        logger.info("canceled %d flow(s) of %s: %s", canceled, ", ".join(connection_ids), reason)
+    return canceled
 
 
 @transaction.atomic
@@ -93,7 +111,7 @@ def flow_cancel(*, connection: AuthConnection) -> LoginFlow:
     flow = active_flow(connection)
     if flow is None:
         raise AppError("This connection has no login in progress.", code="no_flow_in_progress")
-    _end(flow, LoginFlow.Status.CANCELED, error_message="Canceled.")
+    _end(flow.pk, LoginFlow.Status.CANCELED, error_message="Canceled.")
     flow.refresh_from_db()
     return flow
 
@@ -256,14 +274,14 @@ def flows_expire_stale() -> int:
             "Nobody answered in time." if flow.input_deadline and flow.input_deadline <= now
             else "The browser runner running this login stopped."
         )
-        count += _end(flow, LoginFlow.Status.EXPIRED, error_message=reason)
+        count += _end(flow.pk, LoginFlow.Status.EXPIRED, error_message=reason)
     return count
 
 
 def flows_expire_runner(*, runner_id: str) -> int:
     """End the flows of a runner that is stopping: they cannot go on without its browser."""
     return sum(
-        _end(flow, LoginFlow.Status.EXPIRED, error_message="The browser runner stopped.")
+        _end(flow.pk, LoginFlow.Status.EXPIRED, error_message="The browser runner stopped.")
         for flow in LoginFlow.objects.filter(runner_id=runner_id, status=LoginFlow.Status.IN_PROGRESS)
     )
 
@@ -332,41 +350,109 @@ def profile_state_merge(*, profile_id: str, before: dict[str, Any] | None, after
         profile.save(update_fields=["state", "updated_at", "last_used_at"])
 
 
-def _save_typed_values(connection: AuthConnection, typed: dict[str, str]) -> None:
+def _save_for_site(connection: AuthConnection, host: str, values: dict[str, str], *, sso_provider: str = "") -> Any:
+    """Merge ``values`` into this connection's profile's credential for ``host`` — the one AuthHub named
+    for it earlier, when it is still for that host — or into a new one. Returns the credential."""
     from credentials import services as credential_services
     from credentials.models import Credential
 
-    actor = "system:login-flow"
-    if connection.credential_id:
-        credential_services.credential_update(credential=connection.credential, actor=actor, values=typed)
-        return
-    base = f"{connection.domain} ({connection.profile.name or connection.profile_id})"
+    base = f"{host} ({connection.profile.name or connection.profile_id})"
     name, n = base, 2
-    while Credential.objects.filter(project=connection.project, name=name).exists():
+    while (existing := Credential.objects.filter(project=connection.project, name=name).first()) is not None:
+        if existing.domain == host:
+            return credential_services.credential_update(credential=existing, actor=SAVE_ACTOR, values=values)[0]
+        # Someone named a credential for another site like this: never merge into it.
         name, n = f"{base} {n}", n + 1
-    credential = credential_services.credential_create(
-        project=connection.project, actor=actor, name=name, domain=connection.domain, values=typed
+    return credential_services.credential_create(
+        project=connection.project, actor=SAVE_ACTOR, name=name, domain=host, values=values,
+        sso_provider=sso_provider or None,
     )
-    AuthConnection.objects.filter(pk=connection.pk).update(credential=credential)
+
+
+def _save_typed_values(connection: AuthConnection, typed: dict[str, str], hosts: dict[str, str]) -> None:
+    """Save what a person typed, each value to a credential for the site it was typed on.
+
+    The next re-authentication types a stored credential's secrets only on that credential's domain, so
+    a secret saved under another site's credential would be useless there — or worse, typed where it does
+    not belong. Secrets are grouped by the host they were typed on and no credential ever receives two
+    sites' secrets; identifiers (username, email) go with every group, since each site needs them beside
+    its own secrets.
+    """
+    from credentials import services as credential_services
+
+    identifiers = {key: value for key, value in typed.items() if key in IDENTIFIER_KEYS}
+    groups: dict[str, dict[str, str]] = {}
+    for key, value in typed.items():
+        if key in IDENTIFIER_KEYS:
+            continue
+        host = (hosts.get(key) or "").lower().rstrip(".")
+        if not host:
+            # Where it was typed is what decides where it may be saved: without it, keep nothing.
+            logger.warning("connection %s: %r was typed on an unreported host; not saved", connection.pk, key)
+            continue
+        groups.setdefault(host, {})[key] = value
+
+    linked = connection.credential
+    if not groups and not identifiers:
+        return
+    if not groups:
+        # Only identifiers: they may go with any site's credential, so the linked one (or a new one for
+        # the connection's own domain) takes them.
+        if linked is not None:
+            credential_services.credential_update(credential=linked, actor=SAVE_ACTOR, values=identifiers)
+        else:
+            created = _save_for_site(connection, normalize_root(connection.domain), identifiers)
+            AuthConnection.objects.filter(pk=connection.pk).update(credential=created)
+        return
+
+    linked_root = normalize_root(linked.domain) if linked is not None else ""
+    saved: dict[str, Any] = {}
+    for host, secrets_ in groups.items():
+        values = {**identifiers, **secrets_}
+        if linked is not None and host_matches(host, linked_root):
+            saved[host] = credential_services.credential_update(credential=linked, actor=SAVE_ACTOR, values=values)[0]
+        else:
+            # Should it replace the link, it keeps what the login needs beyond values (which SSO button).
+            saved[host] = _save_for_site(connection, host, values, sso_provider=linked.sso_provider if linked else "")
+
+    if linked is None or all(credential.pk != linked.pk for credential in saved.values()):
+        # The linked credential covers none of the sites typed on (or there is none): link the one of the
+        # site that took the password, so the next re-auth has it.
+        password_host = (hosts.get("password") or "").lower().rstrip(".")
+        chosen = saved.get(password_host) or next(iter(saved.values()))
+        AuthConnection.objects.filter(pk=connection.pk).update(credential=chosen)
 
 
 def flow_finish(
     *, flow_id: str, outcome: str, error_code: str = "", error_message: str = "", website_error: str = "",
     post_login_url: str = "", state_before: dict[str, Any] | None = None, state_after: dict[str, Any] | None = None,
-    plan: LoginPlan | None = None, typed_values: dict[str, str] | None = None, recording_path: str = "",
+    plan: LoginPlan | None = None, typed_values: dict[str, str] | None = None,
+    typed_hosts: dict[str, str] | None = None, recording_path: str = "",
 ) -> bool:
     """Record a flow's end. On success the profile, connection, plan and credential are updated;
-    on failure or cancel the profile is left as it was."""
-    flow = LoginFlow.objects.select_related("connection__profile", "connection__credential").get(pk=flow_id)
-    connection = flow.connection
-    if outcome == LoginFlow.Status.SUCCESS and flow.status == LoginFlow.Status.IN_PROGRESS:
+    on failure or cancel the profile is left as it was.
+
+    False when the flow had already ended — canceled, expired, or deleted with its connection, profile,
+    project or organization —, and then nothing is written.
+    """
+    if outcome == LoginFlow.Status.SUCCESS:
         with transaction.atomic():
+            # Locked first, so a delete or cancel either happened before (nothing saved) or waits for this.
+            flow = (
+                LoginFlow.objects.select_for_update(of=("self",))
+                .select_related("connection__profile", "connection__credential", "connection__project")
+                .filter(pk=flow_id, status=LoginFlow.Status.IN_PROGRESS)
+                .first()
+            )
+            if flow is None:
+                return False
+            connection = flow.connection
             if state_after is not None:
                 profile_state_merge(profile_id=connection.profile_id, before=state_before, after=state_after)
             if plan is not None and flow.options.get("skill_mode", "enabled") != "disabled":
                 learned_plan_save(project=connection.project, domain=connection.domain, plan=plan.to_dict())
             if typed_values and connection.save_credentials:
-                _save_typed_values(connection, typed_values)
+                _save_typed_values(connection, typed_values, typed_hosts or {})
             now = timezone.now()
             AuthConnection.objects.filter(pk=connection.pk).update(
                 status=AuthConnection.Status.AUTHENTICATED, post_login_url=post_login_url[:2048],
@@ -374,13 +460,13 @@ def flow_finish(
             )
             if not connection.login_url and plan is not None and plan.login_url:
                 AuthConnection.objects.filter(pk=connection.pk, login_url="").update(login_url=plan.login_url[:2048])
-            ended = _end(flow, outcome, post_login_url=post_login_url[:2048], recording_path=recording_path[:1000])
+            ended = _end(flow_id, outcome, post_login_url=post_login_url[:2048], recording_path=recording_path[:1000])
             if not ended:
                 # Canceled or expired while saving: keep the profile as it was.
                 transaction.set_rollback(True)
             return ended
     return _end(
-        flow, outcome, error_code=error_code[:40], error_message=error_message[:1000],
+        flow_id, outcome, error_code=error_code[:40], error_message=error_message[:1000],
         website_error=(website_error or "")[:500], recording_path=recording_path[:1000],
     )
 

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from connections import events, flows
+from connections.domains import connection_problem
 from connections.engine import (
     BrowserHost,
     EngineConfig,
@@ -50,7 +51,16 @@ def engine_config() -> EngineConfig:
         extra_args=conf.chromium_args,
         site_ports=dict(conf.site_ports),
         recordings_dir=conf.data_dir / "recordings",
+        network=conf.network,
     )
+
+
+class FlowProblem(Exception):
+    """Why a flow cannot run as asked; it fails with this code and message and no browser is opened."""
+
+    def __init__(self, connection_id: str, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.connection_id, self.code, self.message = connection_id, code, message
 
 
 def playwright_proxy(proxy: Proxy | None) -> dict[str, str] | None:
@@ -58,7 +68,12 @@ def playwright_proxy(proxy: Proxy | None) -> dict[str, str] | None:
     if proxy is None:
         return None
     parts = urlsplit(proxy_url(proxy))
-    spec = {"server": f"{parts.scheme}://{parts.hostname}:{parts.port}", "bypass": ",".join(["<-loopback>", *proxy.bypass_hosts])}
+    host = parts.hostname or ""
+    # urlsplit drops the brackets of an IPv6 literal; Chromium needs them back (http://[::1]:3128).
+    server = f"{parts.scheme}://{f'[{host}]' if ':' in host else host}"
+    if parts.port:
+        server += f":{parts.port}"
+    spec = {"server": server, "bypass": ",".join(["<-loopback>", *proxy.bypass_hosts])}
     if parts.username:
         spec["username"] = unquote(parts.username)
     if parts.password:
@@ -66,16 +81,58 @@ def playwright_proxy(proxy: Proxy | None) -> dict[str, str] | None:
     return spec
 
 
-def _flow_request(flow_id: str) -> tuple[LoginFlow, LoginRequest, dict[str, Any] | None]:
-    """Everything the engine needs for a flow, read (and decrypted) in one go."""
-    flow = LoginFlow.objects.select_related("connection__profile", "connection__credential", "connection__proxy").get(
-        pk=flow_id
+def _flow_proxy(flow: LoginFlow, connection: AuthConnection) -> dict[str, str] | None:
+    """The proxy this login goes through, in Playwright's form; None for direct.
+
+    A login's own ``browser.proxy`` wins over the connection's, and ``mode: direct`` (stored as a None
+    proxy_id) means direct even when the connection has a proxy. A proxy that is gone fails the flow:
+    running direct instead would quietly show the sites this machine's address.
+    """
+    if "proxy_id" in flow.options:
+        if flow.options["proxy_id"] is None:
+            return None
+        proxy = Proxy.objects.alive().filter(pk=flow.options["proxy_id"], project=connection.project).first()
+        if proxy is None:
+            raise FlowProblem(connection.pk, "proxy_unavailable", (
+                f"The proxy chosen for this login ({flow.options['proxy_id']}) was deleted before the login started. "
+                "Start the login again with another proxy, or with browser.proxy.mode direct."
+            ))
+    else:
+        proxy = connection.proxy
+        if proxy is not None and proxy.deleted_at is not None:
+            raise FlowProblem(connection.pk, "proxy_unavailable", (
+                f"The connection's proxy ({proxy.pk}) was deleted. Set another proxy on the connection."
+            ))
+    if proxy is None:
+        return None
+    try:
+        return playwright_proxy(proxy)
+    except KeyError:  # a pool type whose upstream the operator no longer maps (AUTHHUB_PROXY_UPSTREAMS)
+        raise FlowProblem(connection.pk, "proxy_unavailable", (
+            f"The proxy {proxy.pk} is of type {proxy.type}, which this AuthHub no longer has an upstream for."
+        )) from None
+
+
+def _flow_request(flow_id: str) -> tuple[LoginFlow, LoginRequest, dict[str, Any] | None] | None:
+    """Everything the engine needs for a flow, read (and decrypted) in one go; None when the flow ended
+    or was deleted before it started. Raises FlowProblem when it must fail without a browser."""
+    flow = (
+        LoginFlow.objects.select_related("connection__profile", "connection__credential", "connection__proxy")
+        .filter(pk=flow_id)
+        .first()
     )
+    if flow is None or flow.is_finished:
+        return None
     connection: AuthConnection = flow.connection
     credential = connection.credential
-    proxy = connection.proxy
-    if flow.options.get("proxy_id"):
-        proxy = Proxy.objects.alive().filter(pk=flow.options["proxy_id"], project=connection.project).first()
+    # Rows written before today's rules (or edited around the API) meet them here, before anything is typed.
+    problem = connection_problem(
+        domain=connection.domain, allowed_domains=list(connection.allowed_domains),
+        credential_domain=credential.domain if credential is not None else None,
+    )
+    if problem is not None:
+        raise FlowProblem(connection.pk, *problem)
+    proxy = _flow_proxy(flow, connection)
     state = connection.profile.state
     plan = flows.load_plan(connection)
     record = flow.options.get("record_session", connection.record_session)
@@ -85,9 +142,10 @@ def _flow_request(flow_id: str) -> tuple[LoginFlow, LoginRequest, dict[str, Any]
         values=dict(credential.values or {}) if credential else {},
         totp_secret=credential.totp_secret if credential else None,
         sso_provider=(credential.sso_provider or None) if credential else None,
+        credential_domain=credential.domain if credential else None,
         allowed_domains=list(connection.allowed_domains),
         storage_state=state,
-        proxy=playwright_proxy(proxy),
+        proxy=proxy,
         record=bool(record),
         plan=plan,
         use_plan=flow.options.get("skill_mode", "enabled") != "disabled",
@@ -187,20 +245,34 @@ class BrowserRunner:
 
     async def _cancel_ended(self) -> None:
         ids = list(self.tasks)
-        ended = await sync_to_async(
-            lambda: list(LoginFlow.objects.filter(pk__in=ids).exclude(status=LoginFlow.Status.IN_PROGRESS).values_list("pk", flat=True))
+        running = await sync_to_async(
+            lambda: set(LoginFlow.objects.filter(pk__in=ids, status=LoginFlow.Status.IN_PROGRESS).values_list("pk", flat=True))
         )()
-        for flow_id in ended:
+        # A row that is gone counts as ended: deleting a connection's profile, project or organization
+        # deletes its flows, and the browser must stop then too.
+        for flow_id in ids:
             task = self.tasks.get(flow_id)
-            if task is not None and not task.done():
-                logger.info("flow %s ended outside the runner (canceled or expired): closing its browser", flow_id)
+            if flow_id not in running and task is not None and not task.done():
+                logger.info("flow %s ended outside the runner (canceled, expired or deleted): closing its browser", flow_id)
                 task.cancel()
 
     # --- one flow ---------------------------------------------------------------------------------
 
     async def _run_flow(self, flow_id: str) -> None:
         try:
-            flow, request, state_before = await sync_to_async(_flow_request)(flow_id)
+            try:
+                prepared = await sync_to_async(_flow_request)(flow_id)
+            except FlowProblem as problem:
+                self.connections[flow_id] = problem.connection_id
+                logger.info("flow %s cannot run: %s", flow_id, problem.code)
+                await sync_to_async(flows.flow_finish)(
+                    flow_id=flow_id, outcome=LoginFlow.Status.FAILED, error_code=problem.code, error_message=problem.message,
+                )
+                return
+            if prepared is None:
+                logger.info("flow %s ended before its browser opened", flow_id)
+                return
+            flow, request, state_before = prepared
             self.connections[flow_id] = flow.connection_id
             request.inputs = lambda pause: self._wait_for_input(flow_id, pause)
             request.on_step = lambda event: self._on_step(flow_id, event)
@@ -216,10 +288,14 @@ class BrowserRunner:
             logger.info("flow %s stopped", flow_id)
         except Exception:
             logger.exception("flow %s crashed", flow_id)
-            await sync_to_async(flows.flow_finish)(
-                flow_id=flow_id, outcome=LoginFlow.Status.FAILED, error_code="browser_error",
-                error_message="AuthHub hit an internal error running this login.",
-            )
+            try:
+                await sync_to_async(flows.flow_finish)(
+                    flow_id=flow_id, outcome=LoginFlow.Status.FAILED, error_code="browser_error",
+                    error_message="AuthHub hit an internal error running this login.",
+                )
+            except Exception:
+                # Nobody awaits this task: an error escaping here would only surface, unhandled, at exit.
+                logger.exception("flow %s: could not record its failure", flow_id)
         finally:
             self.tasks.pop(flow_id, None)
             self.waiting.pop(flow_id, None)
@@ -229,7 +305,7 @@ class BrowserRunner:
             await sync_to_async(close_old_connections)()
 
     def _finish(self, flow_id: str, result: LoginResult, state_before: dict[str, Any] | None) -> None:
-        flows.flow_finish(
+        recorded = flows.flow_finish(
             flow_id=flow_id,
             outcome=result.outcome.value,
             error_code=result.error_code.value if result.error_code else "",
@@ -240,8 +316,13 @@ class BrowserRunner:
             state_after=result.storage_state,
             plan=result.plan,
             typed_values=result.typed_values,
+            typed_hosts=result.typed_hosts,
             recording_path=result.recording_path or "",
         )
+        if not recorded:
+            # Canceled, expired or deleted while the engine was finishing: the earlier end stands.
+            logger.info("flow %s had already ended; its %s result was dropped", flow_id, result.outcome.value)
+            return
         logger.info("flow %s finished: %s %s", flow_id, result.outcome.value, result.error_code or "")
 
     async def _wait_for_input(self, flow_id: str, pause: Pause) -> UserInput:

@@ -214,3 +214,37 @@ def test_no_secret_reaches_the_server_or_runner_logs(client, sandbox, server, ru
     assert secret not in logs
     assert PASSWORD not in logs
 
+
+
+def test_a_link_that_breaks_the_domain_rules_fails_the_login_before_a_browser_opens(client, sandbox, tenant, runner):
+    # Made around the API (which refuses it with credential_domain_mismatch), as rows from before the rule are.
+    bank = Credential.objects.create(organization=tenant.organization, project=tenant.project, name="bank",
+                                     domain="bank.localhost")
+    bank.set_values({"username": "alice", "password": "bank-only-secret"})
+    bank.save()
+    connection = client.auth.connections.create(domain="classic.localhost", profile_name="p",
+                                                login_url=sandbox.url("classic.localhost", "/login"))
+    AuthConnection.objects.filter(pk=connection.id).update(credential=bank)
+    before = len(sandbox.received("classic.localhost"))
+    client.auth.connections.login(connection.id)
+    done = wait_until_finished(client, connection.id)
+    assert (done.flow_status, done.error_code) == ("FAILED", "credential_domain_mismatch")
+    assert "bank.localhost" in done.error_message
+    assert sandbox.received("classic.localhost")[before:] == [], "a browser went to the site"
+
+
+def test_a_credential_for_an_allowed_domain_is_never_typed_on_the_connections_own_site(client, sandbox, tenant, server):
+    # Linkable (bank.localhost is allowed), but its password belongs to bank.localhost alone: the runner
+    # tells the engine the credential's domain, so on classic.localhost a person is asked instead.
+    client.credentials.create(name="bank", domain="bank.localhost", values={"password": "bank-only-secret"})
+    connection = client.auth.connections.create(
+        domain="classic.localhost", profile_name="p", credential={"name": "bank"}, allowed_domains=["bank.localhost"],
+        login_url=sandbox.url("classic.localhost", "/login"),
+    )
+    before = len(sandbox.received("classic.localhost"))
+    client.auth.connections.login(connection.id)
+    state = wait_for(client, connection.id, awaiting_input)
+    assert "password" in [f.ref for f in state.fields]
+    httpx.post(f"{server.url}/auth/connections/{connection.id}/cancel", headers={"Authorization": f"Bearer {tenant.key}"})
+    assert not any("bank-only-secret" in r["body"] or "bank-only-secret" in str(r["query"])
+                   for r in sandbox.received("classic.localhost")[before:])
