@@ -25,6 +25,7 @@ from authhub.netpolicy import DEVELOPMENT as DEVELOPMENT_NETWORK
 from authhub.netpolicy import NetworkPolicy
 from connections.engine import classify
 from connections.engine.classify import Analysis, Element, Input, PageKind, Role
+from connections.engine.egress import EgressGuard, EgressListener
 from connections.engine.guard import NetworkGuard
 from connections.engine.hosts import IDENTIFIER_KEYS, HostPolicy, host_of
 from connections.engine.recording import Recorder
@@ -149,17 +150,25 @@ class LoginEngine:
     def __init__(self, browser: Browser, config: EngineConfig | None = None) -> None:
         self.browser = browser
         self.config = config or EngineConfig()
+        self.egress = EgressGuard(self.config.network, static_hosts=self.config.static_hosts)
 
     async def login(self, request: LoginRequest) -> LoginResult:
-        context = await self.browser.new_context(
-            storage_state=request.storage_state,  # type: ignore[arg-type]
-            proxy=request.proxy,  # type: ignore[arg-type]
-            viewport={"width": 1280, "height": 800},
-            service_workers="block",
-        )
+        # Every byte the context sends leaves through the egress guard (which chains to the connection's
+        # proxy, if any): names are resolved and checked there, and Chromium never resolves them itself.
+        egress = await self.egress.open(upstream=request.proxy)
+        try:
+            context = await self.browser.new_context(
+                storage_state=request.storage_state,  # type: ignore[arg-type]
+                proxy=egress.playwright_proxy(),  # type: ignore[arg-type]
+                viewport={"width": 1280, "height": 800},
+                service_workers="block",
+            )
+        except BaseException:
+            await egress.close()
+            raise
         context.set_default_timeout(self.config.action_timeout * 1000)
         context.set_default_navigation_timeout(self.config.navigation_timeout * 1000)
-        run = _Run(self.config, request, context)
+        run = _Run(self.config, request, context, egress)
         try:
             return await run.execute()
         except _Refused as exc:
@@ -206,10 +215,11 @@ class _Submission:
 
 
 class _Run:
-    def __init__(self, config: EngineConfig, request: LoginRequest, context: BrowserContext) -> None:
+    def __init__(self, config: EngineConfig, request: LoginRequest, context: BrowserContext, egress: EgressListener) -> None:
         self.config = config
         self.request = request
         self.context = context
+        self.egress = egress
         self.page: Page | None = None
         self.policy = HostPolicy(request.domain, request.allowed_domains, credential_domain=request.credential_domain)
         self.user_values: dict[str, str] = {}
@@ -284,6 +294,8 @@ class _Run:
             await self.context.close()
         except PlaywrightError:
             pass
+        finally:
+            await self.egress.close()
 
     # --- the loop ---------------------------------------------------------------------------------
 
@@ -350,6 +362,11 @@ class _Run:
                     await self.page.wait_for_load_state("load", timeout=2000)  # type: ignore[union-attr]
                 except PlaywrightError:
                     pass
+        if self.egress.refused:
+            return await self.fail(
+                ErrorCode.DOMAIN_NOT_ALLOWED,
+                "AuthHub's network policy refused to reach " + "; ".join(self.egress.refused) + ".",
+            )
         return await self.fail(ErrorCode.NAVIGATION_CONFUSED, "Could not open the site. " + "; ".join(errors))
 
     async def _read(self) -> tuple[Analysis, list[PwFrame]]:

@@ -9,8 +9,8 @@ send what was typed elsewhere. Two rules, enforced with Playwright routes:
    left the site (an identity provider redirecting back to the app), the app's own requests flow again.
    WebSockets to hosts outside the connection's policy are closed before they connect, secret or not.
 2. **Content matching**, the extra defence for what rule 1 lets through (query strings, bodies after
-   the lock released): a request to a host outside the connection's policy that carries a secret —
-   raw, URL-encoded, JSON-escaped, UTF-8 or base64 — is aborted.
+   the lock released): a request outside the connection's policy, or outside a site a secret was
+   typed on, that carries a secret — raw, URL-encoded, JSON-escaped, UTF-8 or base64 — is aborted.
 
 Routes are registered with a URL regex checked inside the browser driver, so requests to the site
 itself never make a round trip to Python.
@@ -127,6 +127,10 @@ class NetworkGuard:
             body = b""
         if (request.method not in BODYLESS or body) and self.lock_active():
             self._block(request.url, "a body leaving the site a secret was typed on")
+            await route.abort("blockedbyclient")
+            return
+        if self.carries_secret(request.url, body):  # a query string carrying it, to any other site
+            self._block(request.url, "it carries a secret")
             await route.abort("blockedbyclient")
             return
         await route.fallback()

@@ -157,3 +157,16 @@ def test_a_websocket_to_a_foreign_host_never_connects(intruder, bank, sandbox):
     assert done.flow_status == "SUCCESS", done.error_message  # nothing secret was attempted: the login goes on
     received = assert_collector_got_no_secret(sandbox, before)
     assert not [r for r in received if r["path"] == "/ws"], "not even the handshake reached the collector"
+
+
+def test_a_skimming_script_cannot_send_even_to_an_allowed_domain_of_another_site(intruder, bank, sandbox):
+    # The collector is allowed (the intruder listed it), so only the site lock stands between them.
+    before = len(sandbox.received(COLLECTOR))
+    connection = intruder.auth.connections.create(
+        domain="bank.localhost", profile_name="lock", credential={"name": bank}, allowed_domains=[COLLECTOR],
+        login_url=sandbox.url("bank.localhost", "/login?skim=beacon"),
+    )
+    intruder.auth.connections.login(connection.id)
+    done = wait_until_finished(intruder, connection.id)
+    assert (done.flow_status, done.error_code) == ("FAILED", "domain_not_allowed"), done.error_message
+    assert_collector_got_no_secret(sandbox, before)

@@ -8,7 +8,8 @@ third-party script, the way real sites get skimmed (``?skim=…``):
 * ``ws`` — opens a WebSocket to the collector when the page loads (before anything is typed) and
   sends the password down it as it is typed.
 
-``/go?to=URL`` is an open redirect, as many sites have one. The same site answers as
+``/go?to=URL`` is an open redirect, as many sites have one. ``bank.example.com`` is the same bank under
+a real-world name (the engine's egress guard maps it to loopback in tests), for the plain-http rules. The same site answers as
 ``acme.okta.com`` (a tenant under a multi-tenant identity-provider root); its skimmer then sends to
 ``evil.okta.com``, another tenant of the same root.
 """
@@ -61,7 +62,7 @@ form.password.addEventListener("input", function () {
 
 
 class BankSite(Site):
-    hosts = ("bank.localhost", "acme.okta.com")
+    hosts = ("bank.localhost", "acme.okta.com", "bank.example.com")
     brand = "Fernbank"
     session_cookie = "fernbank"
 
