@@ -39,6 +39,8 @@ class AuthHubSettings:
     proxy_upstreams: dict[str, str] = field(default_factory=dict)
     # Which addresses AuthHub and its browsers may reach (AUTHHUB_ALLOW_PRIVATE_NETWORK, _ALLOW).
     network: NetworkPolicy = PRODUCTION_NETWORK
+    # host -> IP the browsers' egress guard uses instead of DNS (split-horizon names; the sandbox in tests).
+    egress_hosts: dict[str, str] = field(default_factory=dict)
     proxy_check_timeout: float = 10.0
     proxy_check_url: str = ""
     chromium_path: str = "/usr/bin/chromium"
@@ -120,6 +122,7 @@ def load() -> AuthHubSettings:
         redis_url=env_str("REDIS_URL"),
         proxy_upstreams=upstreams,
         network=_network(production),
+        egress_hosts=_egress_hosts(env_json("AUTHHUB_EGRESS_HOSTS", {})),
         proxy_check_url=env_str("AUTHHUB_PROXY_CHECK_URL"),
         proxy_check_timeout=float(env_int("AUTHHUB_PROXY_CHECK_TIMEOUT", 10, minimum=1, maximum=60)),
         chromium_path=env_str("AUTHHUB_CHROMIUM", "/usr/bin/chromium"),
@@ -139,6 +142,17 @@ def _network(production: bool) -> NetworkPolicy:
         )
     except ValueError as exc:
         raise ImproperlyConfigured(f"AUTHHUB_PRIVATE_NETWORK_ALLOW: {exc}") from None
+
+
+def _egress_hosts(value: object) -> dict[str, str]:
+    import ipaddress
+
+    try:
+        if not isinstance(value, dict):
+            raise ValueError
+        return {str(host).lower().rstrip("."): str(ipaddress.ip_address(ip)) for host, ip in value.items()}
+    except ValueError:
+        raise ImproperlyConfigured("AUTHHUB_EGRESS_HOSTS: expected a JSON object mapping host names to IP addresses") from None
 
 
 def _site_ports(value: object) -> dict[str, int]:

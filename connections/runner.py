@@ -52,6 +52,7 @@ def engine_config() -> EngineConfig:
         site_ports=dict(conf.site_ports),
         recordings_dir=conf.data_dir / "recordings",
         network=conf.network,
+        static_hosts=dict(conf.egress_hosts),
     )
 
 

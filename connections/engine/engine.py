@@ -313,6 +313,8 @@ class _Run:
         for _ in range(self.config.max_steps):
             if self.guard.blocked:
                 return await self._blocked()
+            if refused := self._refused_here():
+                return await self.fail(ErrorCode.DOMAIN_NOT_ALLOWED, f"AuthHub's network policy refused to reach {refused}.")
             if await self._replay_plan():
                 continue
             analysis, frames = await self._read()
@@ -325,6 +327,13 @@ class _Run:
             if result is not None:
                 return result
         return await self.fail(ErrorCode.STUCK_IN_LOOP, "The login took too many steps.")
+
+    def _refused_here(self) -> str | None:
+        """The egress guard's refusal of the page now showing (its 403 page, or Chromium's error page)."""
+        host = host_of(self.page.url) if self.page is not None else ""
+        if self.page is not None and self.page.url.startswith("chrome-error://") and self.egress.refused:
+            return self.egress.refused[-1]
+        return next((entry for entry in self.egress.refused if host and entry.startswith(f"{host}:")), None)
 
     async def _blocked(self) -> LoginResult:
         return await self.fail(
