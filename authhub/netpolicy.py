@@ -30,6 +30,10 @@ METADATA_HOSTS = frozenset({"metadata", "metadata.google.internal", "metadata.go
 PRIVATE_SUFFIXES = ("localhost", "local", "internal", "localdomain", "home.arpa", "lan", "intranet", "corp")
 
 _NUMERIC_HOST = re.compile(r"^[0-9a-fx.]+$", re.IGNORECASE)
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")
+# Local-use NAT64 (RFC 8215): whatever IPv4 it translates to is the operator's own network.
+_LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")
 
 
 class AddressRefused(Exception):
@@ -65,6 +69,9 @@ def parse_ip_literal(host: str) -> IPAddress | None:
         mapped = address.ipv4_mapped or address.sixtofour
         if mapped is not None:
             return mapped
+        # NAT64 (64:ff9b::/96) and IPv4-translated (::ffff:0:a.b.c.d) addresses reach the embedded IPv4.
+        if address in _NAT64 or address in _TRANSLATED:
+            return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
         # IPv4-compatible (::a.b.c.d, deprecated) still reaches a.b.c.d on some stacks.
         if int(address) >> 32 == 0 and int(address) > 1:
             return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
@@ -152,7 +159,7 @@ class NetworkPolicy:
                 address = mapped
         if address in METADATA_ADDRESSES:
             return False
-        if _is_public(address):
+        if _is_public(address) and address not in _LOCAL_NAT64:
             return True
         if address.is_unspecified:
             return False  # 0.0.0.0 and :: reach the host itself on most stacks
@@ -164,7 +171,8 @@ class NetworkPolicy:
 
     def check_address(self, address: IPAddress, *, host: str | None = None, what: str = "host") -> None:
         if not self.address_allowed(address, host=host):
-            label = f"{host} ({address})" if host and host != str(address) else str(address)
+            # A name is reported as itself: echoing what it resolved to would map the internal DNS.
+            label = host if host else str(address)
             if address in METADATA_ADDRESSES:
                 raise AddressRefused(f"{what} {label} is a cloud metadata address, which AuthHub never reaches")
             raise AddressRefused(f"{what} {label} is in a private or reserved network, which this AuthHub may not reach")

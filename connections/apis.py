@@ -320,7 +320,9 @@ class ConnectionLoginApi(ProjectApi):
         data.is_valid(raise_exception=True)
         options = _login_options(data.validated_data)
         proxy_spec = (data.validated_data.get("browser") or {}).get("proxy") or data.validated_data.get("proxy")
-        if proxy_spec:
+        # mode "default" on a login keeps the connection's proxy: only an explicit "direct" (or another
+        # proxy) overrides it, so a proxy is never dropped by a value that does not say so.
+        if proxy_spec and proxy_spec.get("mode") != "default":
             proxy = managed_auth.resolve_proxy(project=self.project, spec=proxy_spec)
             # Stored either way: None is mode direct, which the runner honours over the connection's proxy.
             options["proxy_id"] = proxy.pk if proxy else None

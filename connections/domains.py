@@ -28,7 +28,10 @@ def check_domain(value: str, *, field: str = "domain") -> None:
 
 
 def check_login_url(url: str) -> None:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise AppError("login_url must be an absolute http or https URL.", code="invalid_request") from None
     if not parts.hostname:
         raise AppError("login_url must be an absolute http or https URL.", code="invalid_request")
     try:

@@ -431,8 +431,13 @@ class ConnectionCreateInput(StrictSerializer):
         return [_allowed_domain(v) for v in value]
 
     def validate_login_url(self, value: str) -> str:
-        if value and urlsplit(value).scheme not in ("http", "https"):
-            raise serializers.ValidationError("login_url must be an http or https URL.")
+        try:
+            parts = urlsplit(value) if value else None
+            valid = parts is None or (parts.scheme in ("http", "https") and bool(parts.hostname))
+        except ValueError:  # e.g. an unclosed IPv6 bracket
+            valid = False
+        if not valid:
+            raise serializers.ValidationError("login_url must be an absolute http or https URL.")
         return value
 
 

@@ -114,9 +114,9 @@ def proxy_rename(*, proxy: Proxy, name: str) -> Proxy:
 def proxy_delete(*, proxy: Proxy) -> None:
     """Soft-delete a proxy nothing uses: no connection, and no login in progress (queued or running) that
     was started with it, so a login never loses its proxy half-way (and never falls back to direct)."""
-    # Lock the row, so a login start that locks it too waits for this decision (on SQLite every write
-    # transaction is serialized anyway). A login that still slips past fails in the runner
-    # (proxy_unavailable); it never runs direct.
+    # Lock the row so two deletes decide one at a time (on SQLite every write transaction is serialized
+    # anyway). A login started at the same moment is not ordered by this lock: if it slips past, the
+    # runner fails it proxy_unavailable — it never runs direct.
     Proxy.objects.select_for_update().filter(pk=proxy.pk).first()
     users = list(proxy.connections.values_list("pk", flat=True)[:3])
     if users:

@@ -133,6 +133,7 @@ class EgressListener:
         self.guard = guard
         self.port = 0
         self.refused: list[str] = []
+        self.failed: list[str] = []  # "host:port — why" for destinations (or the upstream) that failed
         self.seen: Counter[str] = Counter()
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()  # every open socket, both sides, for close()
@@ -283,7 +284,12 @@ class EgressListener:
             if tunnel:
                 client.write(b"HTTP/1.1 200 Connection Established\r\n\r\n")
             return stream
+        if self._proxied(host) and self._upstream is not None:
+            why = f"the proxy {join_authority(*self._upstream)} {why}"
         logger.info("egress: %s %s", destination, why)
+        entry = f"{destination} — {why}"
+        if entry not in self.failed:
+            self.failed.append(entry)
         await _answer(client, status, reason, f"{destination} {why}\n")
         raise Answered
 

@@ -61,7 +61,7 @@ BASE_ARGS = (
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
-    "--disable-features=Translate,MediaRouter,OptimizationHints",
+    "--disable-features=Translate,MediaRouter,OptimizationHints,AutofillServerCommunication",
     "--password-store=basic",
     # WebRTC may not open UDP paths around the proxy (the egress guard): no leaks of the host's addresses.
     "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
@@ -313,8 +313,8 @@ class _Run:
         for _ in range(self.config.max_steps):
             if self.guard.blocked:
                 return await self._blocked()
-            if refused := self._refused_here():
-                return await self.fail(ErrorCode.DOMAIN_NOT_ALLOWED, f"AuthHub's network policy refused to reach {refused}.")
+            if problem := self._egress_problem():
+                return await self.fail(*problem)
             if await self._replay_plan():
                 continue
             analysis, frames = await self._read()
@@ -328,12 +328,20 @@ class _Run:
                 return result
         return await self.fail(ErrorCode.STUCK_IN_LOOP, "The login took too many steps.")
 
-    def _refused_here(self) -> str | None:
-        """The egress guard's refusal of the page now showing (its 403 page, or Chromium's error page)."""
-        host = host_of(self.page.url) if self.page is not None else ""
-        if self.page is not None and self.page.url.startswith("chrome-error://") and self.egress.refused:
-            return self.egress.refused[-1]
-        return next((entry for entry in self.egress.refused if host and entry.startswith(f"{host}:")), None)
+    def _egress_problem(self) -> tuple[ErrorCode, str] | None:
+        """Why the page now showing is the egress guard's answer (403 refused, 502/504 unreachable) or
+        Chromium's error page after one, as an error for the login; None when it is the site's page."""
+        if self.page is None:
+            return None
+        host = host_of(self.page.url)
+        error_page = self.page.url.startswith("chrome-error://")
+        refused = [e for e in self.egress.refused if (host and e.startswith(f"{host}:")) or error_page]
+        if refused:
+            return ErrorCode.DOMAIN_NOT_ALLOWED, f"AuthHub's network policy refused to reach {refused[-1]}."
+        failed = [e for e in self.egress.failed if (host and e.startswith(f"{host}:")) or error_page]
+        if failed:
+            return ErrorCode.NAVIGATION_CONFUSED, f"Could not open the site: {failed[-1]}."
+        return None
 
     async def _blocked(self) -> LoginResult:
         return await self.fail(
@@ -597,6 +605,13 @@ class _Run:
                 "AuthHub did not type anything.",
             )
 
+        action = analysis.form_action or ""
+        if action.startswith("http://") and not self._http_ok(host_of(action)):
+            return await self.fail(
+                ErrorCode.DOMAIN_NOT_ALLOWED,
+                f"The login form sends to plain http on {host_of(action)}, where anyone on the path could read it; "
+                "AuthHub did not type anything.",
+            )
         await self.emit(FlowStep.SUBMITTING, "Signing in")
         for element, key in plan_fields:
             value = self._value(key, self._host(frames, element))
@@ -862,8 +877,13 @@ class _Run:
     async def _type(self, frame: PwFrame, locator: Locator, value: str, key: str, *, stored: bool) -> None:
         """Every value the engine types goes through here. Only on the connection's hosts; a stored
         credential's value only where it belongs; never into plain http unless that was chosen; masked
-        when recording. A secret locks the network to the site it is typed on before it is typed."""
-        url = frame.url
+        when recording. A secret locks the network to the site it is typed on before it is typed.
+
+        The checks and the typing are pinned to one element of one document (an element handle): a
+        frame that navigates in between leaves the handle detached and the fill fails, so a page
+        cannot swap the document under a decision already made."""
+        element = await locator.element_handle()
+        url = str(await element.evaluate("el => el.ownerDocument.location.href"))
         host = host_of(url)
         if not self.policy.allows_url(url):
             raise _Refused(url)
@@ -874,8 +894,8 @@ class _Run:
         if key not in IDENTIFIER_KEYS:
             await self.guard.lock(host)
         if self.recorder is not None:
-            await locator.evaluate(MASK)
-        await locator.fill(value)
+            await element.evaluate(MASK)
+        await element.fill(value)
         self.typed_hosts[key] = host
         self.typed_anything = True
 

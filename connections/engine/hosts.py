@@ -114,7 +114,10 @@ class HostPolicy:
         sso_builtin: bool = True,
     ) -> None:
         self.domain = normalize_root(domain)
-        self.roots = [self.domain] + [normalize_root(d) for d in allowed_domains or [] if d.strip()]
+        # What the connection names itself; the built-in identity providers come on top, for typing
+        # what a person enters, but never make a stored credential usable (see credential_usable).
+        self.named = [self.domain] + [normalize_root(d) for d in allowed_domains or [] if d.strip()]
+        self.roots = list(self.named)
         if sso_builtin:
             self.roots += list(SSO_PROVIDER_DOMAINS)
         # A credential's values belong to its own domain; without one, to the connection's.
@@ -131,8 +134,11 @@ class HostPolicy:
         return self.allows_host(host_of(url))
 
     def may_type_stored(self, key: str, host: str) -> bool:
-        """Whether the stored credential's value for ``key`` may be typed on ``host``."""
-        if not self.allows_host(host):
+        """Whether the stored credential's value for ``key`` may be typed on ``host``: a host the
+        connection names itself (its domain or allowed_domains, not merely a built-in identity
+        provider — or any connection could borrow the project's Google account) under the
+        credential's domain; identifiers also on the connection's own domain."""
+        if not any(host_matches(host, root) for root in self.named):
             return False
         if host_matches(host, self.credential_domain):
             return True
@@ -142,4 +148,4 @@ class HostPolicy:
         """Whether any host this connection may type on takes the credential's secrets: the one
         predicate linking checks, so a link that could never be used is refused up front."""
         cred = self.credential_domain
-        return self.allows_host(cred) or any(host_matches(root, cred) for root in self.roots)
+        return any(host_matches(cred, root) or host_matches(root, cred) for root in self.named)

@@ -34,13 +34,25 @@ def test_names_are_not_ip_literals(host):
     "host",
     [*LOOPBACK_NOTATIONS, "::1", "[::1]", "10.0.0.1", "167772161", "0xa000001", "172.16.0.1", "192.168.1.1",
      "0300.0250.0.1", "100.64.0.1", "169.254.1.1", "fe80::1", "fd00::1", "fc00::1", "224.0.0.1", "ff02::1",
-     UNSPECIFIED, "0", "::", "240.0.0.1", "198.18.0.1", "192.0.2.1", "2001:db8::1"],
+     UNSPECIFIED, "0", "::", "240.0.0.1", "198.18.0.1", "192.0.2.1", "2001:db8::1",
+     # NAT64 and IPv4-translated forms of private addresses, and local-use NAT64.
+     "64:ff9b::a00:1", "64:ff9b::7f00:1", "::ffff:0:a00:1", "64:ff9b:1::a00:1"],
 )
 def test_production_refuses_the_hosts_own_networks_by_address(host):
     with pytest.raises(AddressRefused) as info:
         PRODUCTION.check_host(host, allow_ip_literal=True)
     assert info.value.code == "address_not_allowed"
-    assert "private or reserved" in info.value.message or "metadata" in info.value.message
+    assert "private or reserved" in info.value.message
+
+
+def test_nat64_of_a_public_address_is_public():
+    PRODUCTION.check_host("64:ff9b::808:808")
+
+
+def test_a_refused_name_is_reported_without_what_it_resolved_to():
+    with pytest.raises(AddressRefused) as info:
+        PRODUCTION.check_address(ipaddress.ip_address("10.1.2.3"), host="vault.example.com")
+    assert "vault.example.com" in info.value.message and "10.1.2.3" not in info.value.message
 
 
 @pytest.mark.parametrize(

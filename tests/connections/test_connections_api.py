@@ -25,13 +25,13 @@ def test_options_are_stored_and_echoed(client):
     proxy = client.proxies.create(type="custom", name="office", config={"host": "p.example", "port": 3128})
     created = client.auth.connections.create(
         domain="app.example.com", profile_name="p", login_url="https://app.example.com/login",
-        credential={"name": "sso-cred"}, allowed_domains=["*.Corp-IdP.net", "www.partner.org"],
+        credential={"name": "sso-cred"}, allowed_domains=["*.Corp-IdP.net", "www.partner.org", "accounts.google.com"],
         health_check_interval=600, health_checks=False, auto_reauth=False, save_credentials=False,
         record_session=True, browser={"proxy": {"name": "office"}, "region": "eu-west", "stealth": False},
     )
     assert created.login_url == "https://app.example.com/login"
     assert created.credential.name == "sso-cred" and created.sso_provider == "google"
-    assert created.allowed_domains == ["corp-idp.net", "partner.org"]
+    assert created.allowed_domains == ["corp-idp.net", "partner.org", "accounts.google.com"]
     assert (created.health_check_interval, created.health_checks, created.auto_reauth) == (600, False, False)
     assert (created.save_credentials, created.record_session) == (False, True)
     assert created.browser.proxy.id == proxy.id and created.proxy_id == proxy.id
@@ -71,6 +71,13 @@ def test_bad_connections_are_refused_with_a_clear_message(client, kwargs, fragme
         client.auth.connections.create(**params)
     assert fragment in info.value.body["message"]
     assert list(client.auth.connections.list(domain="bad.example")) == []
+
+
+def test_a_malformed_login_url_on_update_is_a_400_not_a_500(client):
+    created = client.auth.connections.create(domain="malformed.example", profile_name="p")
+    with pytest.raises(BadRequestError) as info:
+        client.auth.connections.update(created.id, login_url="http://[::1")
+    assert info.value.body["code"] == "invalid_request" and "login_url" in info.value.body["message"]
 
 
 def test_update_changes_only_what_is_sent(client):

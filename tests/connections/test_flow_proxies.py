@@ -67,6 +67,14 @@ def test_mode_direct_on_a_login_runs_it_without_the_connections_proxy(client, sa
     assert went_through(forward, HOST)
 
 
+def test_mode_default_on_a_login_keeps_the_connections_proxy(client, sandbox, forward):  # noqa: ANN001
+    connection = connect(client, sandbox, HOST, "/login", values={"username": "alice", "password": PASSWORD})
+    client.auth.connections.update(connection.id, browser={"proxy": {"id": custom_proxy(client, forward).id}})
+    client.auth.connections.login(connection.id, browser={"proxy": {"mode": "default"}})
+    assert wait_until_finished(client, connection.id).flow_status == "SUCCESS"
+    assert went_through(forward, HOST), "mode default dropped the connection's proxy"
+
+
 def test_a_per_login_proxy_deleted_before_the_runner_claims_the_flow_fails_it_and_never_runs_direct(
     client, sandbox, forward, runner  # noqa: ANN001
 ):

@@ -175,7 +175,8 @@ def test_the_login_goes_through_the_connections_proxy(client, sandbox):
     Profile.objects.filter(pk=AuthConnection.objects.get(pk=connection.id).profile_id).update(state=None)
     client.auth.connections.login(connection.id)
     failed = wait_until_finished(client, connection.id)
-    assert failed.flow_status == "FAILED" and failed.error_code in ("navigation_confused", "browser_error")
+    assert (failed.flow_status, failed.error_code) == ("FAILED", "navigation_confused")
+    assert "the proxy" in failed.error_message and "could not be reached" in failed.error_message
 
 
 def test_what_a_person_types_becomes_a_new_credential_linked_to_the_connection(client, sandbox, tenant):

@@ -68,6 +68,18 @@ def test_a_connection_for_another_site_cannot_link_the_bank_credential(intruder,
     assert AuthConnection.objects.get(pk=plain.id).credential_id is None
 
 
+def test_an_identity_provider_credential_links_only_where_its_host_is_listed(intruder, client):
+    # Google is a built-in identity provider, but a connection must name it to use the project's account.
+    client.credentials.create(name="google", domain="accounts.google.com", sso_provider="google",
+                              values={"email": accounts.EMAIL, "password": PASSWORD})
+    with pytest.raises(BadRequestError) as refused:
+        intruder.auth.connections.create(domain=COLLECTOR, profile_name="g", credential={"name": "google"})
+    assert refused.value.body["code"] == "credential_domain_mismatch"
+    listed = intruder.auth.connections.create(domain="target-site.com", profile_name="g", credential={"name": "google"},
+                                              allowed_domains=["accounts.google.com"])
+    assert listed.credential.name == "google"
+
+
 def test_dropping_the_allowed_domain_a_linked_credential_needs_is_refused(intruder, client, sandbox):
     client.credentials.create(name="idp", domain="idp.localhost", values={"email": accounts.EMAIL, "password": PASSWORD})
     connection = intruder.auth.connections.create(domain="sso-app.localhost", profile_name="s", credential={"name": "idp"},
