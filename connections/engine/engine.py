@@ -64,6 +64,9 @@ BASE_ARGS = (
     "--disable-features=Translate,MediaRouter,OptimizationHints,AutofillServerCommunication",
     "--password-store=basic",
     # WebRTC may not open UDP paths around the proxy (the egress guard): no leaks of the host's addresses.
+    # Chromium 156 reads only --webrtc-ip-handling-policy (tested); the older "force" name is kept for
+    # older builds.
+    "--webrtc-ip-handling-policy=disable_non_proxied_udp",
     "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
 )
 
