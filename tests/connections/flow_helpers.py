@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 from tests.sites import accounts
 
 PASSWORD = accounts.PASSWORD
+
+
+def leaked_forms(secret: str = PASSWORD) -> set[str]:
+    """Every way a secret could show in what a collecting site recorded: raw, URL-encoded, JSON-escaped,
+    and base64 of the username:password pair the sandbox skimmers send."""
+    pair = f"{accounts.USERNAME}:{secret}".encode()
+    return {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1], base64.b64encode(pair).decode()}
+
+
+def assert_no_secret_received(received: list[dict[str, Any]]) -> None:
+    """Nothing of the secret arrived, and nothing but GETs and WebSocket openings at all."""
+    text = json.dumps(received)
+    assert not any(form in text for form in leaked_forms()), received
+    assert not [r for r in received if r["method"] not in ("GET", "WS")], received
 
 
 def wait_for(client: Any, connection_id: str, predicate: Callable[[Any], bool], timeout: float = 60) -> Any:

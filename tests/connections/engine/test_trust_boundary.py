@@ -4,12 +4,12 @@ unless that was chosen."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 
 import pytest
 
 from connections.engine import ErrorCode, LoginEngine, LoginRequest, Outcome
+from tests.connections.flow_helpers import assert_no_secret_received
 from tests.sites import accounts
 
 STATIC = {"acme.okta.com": "127.0.0.1", "evil.okta.com": "127.0.0.1", "bank.example.com": "127.0.0.1"}
@@ -23,11 +23,6 @@ def real_names(browser_host, sandbox_config, sandbox) -> LoginEngine:
     return LoginEngine(browser_host.browser, config)
 
 
-def no_secret_in(received: list[dict]) -> bool:
-    text = json.dumps(received)
-    return accounts.PASSWORD not in text and "POST" not in {r["method"] for r in received}
-
-
 def test_another_tenant_of_the_same_identity_provider_root_is_another_site(real_names, loop, sandbox):
     before = len(sandbox.received("evil.okta.com"))
     result = loop.run(real_names.login(LoginRequest(
@@ -35,7 +30,7 @@ def test_another_tenant_of_the_same_identity_provider_root_is_another_site(real_
     )))
     assert (result.outcome, result.error_code) == (Outcome.FAILED, ErrorCode.DOMAIN_NOT_ALLOWED)
     assert "evil.okta.com" in result.error_message
-    assert no_secret_in(sandbox.received("evil.okta.com")[before:])
+    assert_no_secret_received(sandbox.received("evil.okta.com")[before:])
 
 
 def test_a_secret_is_never_typed_into_a_plain_http_page_it_was_redirected_to(real_names, loop, sandbox):
