@@ -27,8 +27,8 @@ from tests.sites.server import SITE_CLASSES, SandboxServer
 LOGGED_IN = '[data-sandbox-state="logged-in"]'
 
 
-async def floor_classic(browser: Browser, base: str) -> None:
-    context = await browser.new_context()
+async def floor_classic(browser: Browser, base: str, proxy: dict[str, str] | None = None) -> None:
+    context = await browser.new_context(proxy=proxy)  # type: ignore[arg-type]
     page = await context.new_page()
     await page.goto(f"{base}/login")
     await page.fill("#id_username", accounts.USERNAME)
@@ -38,8 +38,8 @@ async def floor_classic(browser: Browser, base: str) -> None:
     await context.close()
 
 
-async def floor_steps(browser: Browser, base: str) -> None:
-    context = await browser.new_context()
+async def floor_steps(browser: Browser, base: str, proxy: dict[str, str] | None = None) -> None:
+    context = await browser.new_context(proxy=proxy)  # type: ignore[arg-type]
     page = await context.new_page()
     await page.goto(f"{base}/signin")
     await page.fill("input[name=identifier]", accounts.EMAIL)
@@ -126,15 +126,28 @@ async def bench_site(engine: LoginEngine, browser: Browser, sandbox: SandboxServ
     url = f"{base}{path}"
     plan = await engine_login(engine, domain, url, values, None)  # warm-up, and the plan for warm runs
     await floor(browser, base)
-    cold, warm, floors = [], [], []
-    # Interleaved, so a slow moment of the machine hits all three alike.
+    cold, warm, floors, guarded = [], [], [], []
+
+    async def floor_through_egress() -> None:
+        # The same hand-written login, its context leaving through the egress guard as the engine's do.
+        listener = await engine.egress.open()
+        try:
+            await floor(browser, base, listener.playwright_proxy())
+        finally:
+            await listener.close()
+
+    # Interleaved, so a slow moment of the machine hits all four alike.
     for _ in range(rounds):
         floors.append(await timed(lambda: floor(browser, base)))
         cold.append(await timed(lambda: engine_login(engine, domain, url, values, None)))
         warm.append(await timed(lambda: engine_login(engine, domain, url, values, plan)))
+        guarded.append(await timed(floor_through_egress))
     median_floor = statistics.median(floors)
     emit(f"engine_cold_{name}", statistics.median(cold), median_floor, rounds=rounds)
     emit(f"engine_warm_{name}", statistics.median(warm), median_floor, rounds=rounds)
+    # What the trust boundary's egress guard alone costs the hand-written login (issue 7).
+    emit(f"egress_guard_{name}", statistics.median(guarded), median_floor, rounds=rounds,
+         floor_is="the same hand-written login, direct")
 
 
 async def main(rounds: int) -> None:

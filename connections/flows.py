@@ -460,14 +460,15 @@ def flow_finish(
             )
             if not connection.login_url and plan is not None and plan.login_url:
                 AuthConnection.objects.filter(pk=connection.pk, login_url="").update(login_url=plan.login_url[:2048])
-            ended = _end(flow_id, outcome, post_login_url=post_login_url[:2048], recording_path=recording_path[:1000])
+            ended = _end(flow_id, outcome, post_login_url=post_login_url[:2048], recording_path=recording_path[:1000],
+                         typed_hosts=typed_hosts or {})
             if not ended:
                 # Canceled or expired while saving: keep the profile as it was.
                 transaction.set_rollback(True)
             return ended
     return _end(
         flow_id, outcome, error_code=error_code[:40], error_message=error_message[:1000],
-        website_error=(website_error or "")[:500], recording_path=recording_path[:1000],
+        website_error=(website_error or "")[:500], recording_path=recording_path[:1000], typed_hosts=typed_hosts or {},
     )
 
 

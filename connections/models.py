@@ -217,6 +217,8 @@ class LoginFlow(models.Model):
     handoff_code_hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
     handoff_expires_at = models.DateTimeField(null=True, blank=True)
     recording_path = models.CharField(max_length=1000, blank=True, default="")
+    # Where each value was typed (credential key -> host; never a value), kept as the login's record.
+    typed_hosts = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(default=timezone.now)

@@ -273,7 +273,6 @@ class _Run:
             result.storage_state = await self.context.storage_state(indexed_db=True)  # type: ignore[assignment]
             result.plan = self._learned_plan(result.post_login_url)
             result.typed_values = dict(self.typed_values)
-            result.typed_hosts = {key: self.typed_hosts[key] for key in self.typed_values if key in self.typed_hosts}
         if self.recorder is not None:
             if self.page is not None:
                 await self.recorder.screenshot(self.page, "final")
@@ -281,6 +280,7 @@ class _Run:
             result.screenshots = list(self.recorder.screenshots)
             self.recorder = None
         result.steps = self.steps
+        result.typed_hosts = dict(self.typed_hosts)  # every value typed, stored or given: where it went
         await self.emit(FlowStep.COMPLETED, f"{outcome.value}{f' ({code.value})' if code else ''}")
         return result
 
@@ -303,8 +303,8 @@ class _Run:
     # --- the loop ---------------------------------------------------------------------------------
 
     async def execute(self) -> LoginResult:
-        await self.guard.install(self.context)
-        self.page = await self.context.new_page()
+        # Both are round trips to the driver; the routes only have to be in place before the first navigation.
+        _, self.page = await asyncio.gather(self.guard.install(self.context), self.context.new_page())
         if self.request.record and self.config.recordings_dir is not None:
             self.recorder = Recorder(self.config.recordings_dir)
             await self.recorder.start(self.context, self.page)

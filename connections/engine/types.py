@@ -256,7 +256,8 @@ class LoginResult:
     storage_state: dict[str, Any] | None = None
     plan: LoginPlan | None = None
     typed_values: dict[str, str] = field(default_factory=dict)  # what a person typed (no one-time codes)
-    typed_hosts: dict[str, str] = field(default_factory=dict)  # credential key -> host it was typed on
+    # Every credential key the login typed (stored or given by a person) -> the host it was typed on.
+    typed_hosts: dict[str, str] = field(default_factory=dict)
     website_error: str | None = None
     recording_path: str | None = None
     screenshots: list[str] = field(default_factory=list)

@@ -13,7 +13,7 @@ import pytest
 from kernel import BadRequestError, Kernel
 
 from authhub import services
-from connections.models import AuthConnection
+from connections.models import AuthConnection, LoginFlow
 from tests.connections.flow_helpers import (
     PASSWORD,
     assert_no_secret_received,
@@ -150,6 +150,9 @@ def test_a_skimming_script_on_the_bank_page_sends_nothing_out(intruder, bank, sa
     assert (done.flow_status, done.error_code) == ("FAILED", "domain_not_allowed"), done.error_message
     assert "collector.localhost" in done.error_message
     assert_collector_got_no_secret(sandbox, before)
+    # The flow keeps where each value was typed (never the values).
+    flow = LoginFlow.objects.get(connection_id=connection.id)
+    assert flow.typed_hosts == {"username": "bank.localhost", "password": "bank.localhost"}
 
 
 def test_a_websocket_to_a_foreign_host_never_connects(intruder, bank, sandbox):

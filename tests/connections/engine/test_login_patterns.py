@@ -106,7 +106,8 @@ def test_sso_follows_the_provider_button_to_the_identity_provider_and_back(login
     assert succeeded(result)
     assert result.post_login_url.startswith("http://sso-app.localhost")
     assert login.whoami("sso-app.localhost", result.storage_state) == "alice"
-    assert result.typed_hosts == {} and result.typed_values == {}, "nothing a person typed"
+    assert result.typed_hosts == {"email": "idp.localhost", "password": "idp.localhost"}, "typed only on the IdP"
+    assert result.typed_values == {}, "nothing a person typed"
 
 
 def test_a_credential_for_the_app_is_not_typed_on_its_identity_provider_the_person_is_asked(login, sandbox):
