@@ -30,6 +30,7 @@ METADATA_HOSTS = frozenset({"metadata", "metadata.google.internal", "metadata.go
 PRIVATE_SUFFIXES = ("localhost", "local", "internal", "localdomain", "home.arpa", "lan", "intranet", "corp")
 
 _NUMERIC_HOST = re.compile(r"^[0-9a-fx.]+$", re.IGNORECASE)
+_HOST_NAME = re.compile(r"^[a-z0-9_-]+(\.[a-z0-9_-]+)*$")
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")
 # Local-use NAT64 (RFC 8215): whatever IPv4 it translates to is the operator's own network.
@@ -143,6 +144,9 @@ class NetworkPolicy:
                 raise AddressRefused(f"{what} must be a host name, not an IP address")
             self.check_address(literal, host=raw, what=what)
             return
+        if not _HOST_NAME.match(raw):
+            # %-escapes, "@", spaces, odd Unicode: whatever a later parser makes of them is not checked here.
+            raise AddressRefused(f"{what} {raw[:100]!r} is not a plain host name")
         if self.host_listed(raw):
             return
         if "." not in raw and raw != "localhost":

@@ -49,6 +49,12 @@ MULTI_TENANT_ROOTS = (
     "amazoncognito.com",
     "fusionauth.io",
     "kinde.com",
+    # Software-as-a-service roots whose tenants sign in on their own subdomain.
+    "my.salesforce.com",
+    "force.com",
+    "atlassian.net",
+    "zendesk.com",
+    "service-now.com",
 )
 
 IDENTIFIER_KEYS = frozenset({"username", "email"})
