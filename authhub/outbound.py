@@ -272,14 +272,21 @@ def outbound_client(
     policy = _policy(policy)
     return httpx.Client(
         transport=CheckedTransport(policy=policy, proxy=_parse_proxy(proxy), verify=verify),
-        timeout=_timeout(timeout),
-        follow_redirects=follow_redirects,
-        max_redirects=MAX_REDIRECTS,
+        **_client_options(timeout, follow_redirects, headers),
+    )
+
+
+def _client_options(timeout: float | httpx.Timeout | None, follow_redirects: bool,
+                    headers: dict[str, str] | None) -> dict[str, Any]:
+    return {
+        "timeout": _timeout(timeout),
+        "follow_redirects": follow_redirects,
+        "max_redirects": MAX_REDIRECTS,
         # No HTTP(S)_PROXY from the environment and no .netrc: what AuthHub reaches, and how, is what the
         # caller passed. (SSL_CERT_FILE still applies: the SSL context is built with httpx's defaults.)
-        trust_env=False,
-        headers={"User-Agent": "AuthHub", **(headers or {})},
-    )
+        "trust_env": False,
+        "headers": {"User-Agent": "AuthHub", **(headers or {})},
+    }
 
 
 # --- async ---------------------------------------------------------------------------------------------
@@ -384,11 +391,7 @@ def outbound_async_client(
     policy = _policy(policy)
     return httpx.AsyncClient(
         transport=AsyncCheckedTransport(policy=policy, proxy=_parse_proxy(proxy), verify=verify),
-        timeout=_timeout(timeout),
-        follow_redirects=follow_redirects,
-        max_redirects=MAX_REDIRECTS,
-        trust_env=False,
-        headers={"User-Agent": "AuthHub", **(headers or {})},
+        **_client_options(timeout, follow_redirects, headers),
     )
 
 

@@ -7,6 +7,7 @@ sandbox site must receive nothing of it.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -32,6 +33,13 @@ def assert_collector_got_no_secret(sandbox, before: int) -> list[dict]:
     received = sandbox.received(COLLECTOR)[before:]
     assert_no_secret_received(received)
     return received
+
+
+def login_once(client: Kernel, **connection: Any) -> tuple[Any, Any]:
+    """Create a connection, start its login and wait for the end: (connection, final state)."""
+    created = client.auth.connections.create(**connection)
+    client.auth.connections.login(created.id)
+    return created, wait_until_finished(client, created.id)
 
 
 @pytest.fixture
@@ -128,12 +136,11 @@ def test_a_foreign_allowed_domain_gets_nothing_of_the_bank_credential(intruder, 
 def test_a_redirect_to_another_host_types_nothing_there(intruder, bank, sandbox):
     before = len(sandbox.received(COLLECTOR))
     target = sandbox.url(COLLECTOR, "/login")
-    connection = intruder.auth.connections.create(
+    _, done = login_once(
+        intruder,
         domain="bank.localhost", profile_name="r", credential={"name": bank},
         login_url=sandbox.url("bank.localhost", f"/go?to={quote(target, safe='')}"),
     )
-    intruder.auth.connections.login(connection.id)
-    done = wait_until_finished(intruder, connection.id)
     assert (done.flow_status, done.error_code) == ("FAILED", "domain_not_allowed")
     assert COLLECTOR in done.error_message
     assert_collector_got_no_secret(sandbox, before)
@@ -141,12 +148,11 @@ def test_a_redirect_to_another_host_types_nothing_there(intruder, bank, sandbox)
 
 def test_a_skimming_script_on_the_bank_page_sends_nothing_out(intruder, bank, sandbox):
     before = len(sandbox.received(COLLECTOR))
-    connection = intruder.auth.connections.create(
+    connection, done = login_once(
+        intruder,
         domain="bank.localhost", profile_name="skim", credential={"name": bank},
         login_url=sandbox.url("bank.localhost", "/login?skim=beacon"),
     )
-    intruder.auth.connections.login(connection.id)
-    done = wait_until_finished(intruder, connection.id)
     assert (done.flow_status, done.error_code) == ("FAILED", "domain_not_allowed"), done.error_message
     assert "collector.localhost" in done.error_message
     assert_collector_got_no_secret(sandbox, before)
@@ -158,12 +164,11 @@ def test_a_skimming_script_on_the_bank_page_sends_nothing_out(intruder, bank, sa
 def test_a_websocket_to_a_foreign_host_never_connects(intruder, bank, sandbox):
     # The page opens it before anything is typed and sends the password down it as it is typed.
     before = len(sandbox.received(COLLECTOR))
-    connection = intruder.auth.connections.create(
+    _, done = login_once(
+        intruder,
         domain="bank.localhost", profile_name="ws", credential={"name": bank},
         login_url=sandbox.url("bank.localhost", "/login?skim=ws"),
     )
-    intruder.auth.connections.login(connection.id)
-    done = wait_until_finished(intruder, connection.id)
     assert done.flow_status == "SUCCESS", done.error_message  # nothing secret was attempted: the login goes on
     received = assert_collector_got_no_secret(sandbox, before)
     assert not [r for r in received if r["path"] == "/ws"], "not even the handshake reached the collector"
@@ -172,11 +177,10 @@ def test_a_websocket_to_a_foreign_host_never_connects(intruder, bank, sandbox):
 def test_a_skimming_script_cannot_send_even_to_an_allowed_domain_of_another_site(intruder, bank, sandbox):
     # The collector is allowed (the intruder listed it), so only the site lock stands between them.
     before = len(sandbox.received(COLLECTOR))
-    connection = intruder.auth.connections.create(
+    _, done = login_once(
+        intruder,
         domain="bank.localhost", profile_name="lock", credential={"name": bank}, allowed_domains=[COLLECTOR],
         login_url=sandbox.url("bank.localhost", "/login?skim=beacon"),
     )
-    intruder.auth.connections.login(connection.id)
-    done = wait_until_finished(intruder, connection.id)
     assert (done.flow_status, done.error_code) == ("FAILED", "domain_not_allowed"), done.error_message
     assert_collector_got_no_secret(sandbox, before)
