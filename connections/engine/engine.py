@@ -349,8 +349,8 @@ class _Run:
     async def _blocked(self) -> LoginResult:
         return await self.fail(
             ErrorCode.DOMAIN_NOT_ALLOWED,
-            f"The page tried to send a secret to {self.guard.blocked[0]}, which is not an allowed domain. "
-            "AuthHub blocked it and stopped.",
+            f"AuthHub blocked a request to {self.guard.blocked[0]}: the page tried to send it a secret, or data "
+            "while a secret typed on another site was still on the page. The login stopped.",
         )
 
     async def _open_start(self) -> LoginResult | None:

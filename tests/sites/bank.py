@@ -8,7 +8,8 @@ third-party script, the way real sites get skimmed (``?skim=…``):
 * ``ws`` — opens a WebSocket to the collector when the page loads (before anything is typed) and
   sends the password down it as it is typed.
 
-``/go?to=URL`` is an open redirect, as many sites have one. ``bank.example.com`` is the same bank under
+``/go?to=URL`` is an open redirect, as many sites have one, and ``return_to`` on ``/login`` sends a
+signed-in person to ``portal.localhost``, a single-page app that POSTs to start its own session. ``bank.example.com`` is the same bank under
 a real-world name (the engine's egress guard maps it to loopback in tests), for the plain-http rules. The same site answers as
 ``acme.okta.com`` (a tenant under a multi-tenant identity-provider root); its skimmer then sends to
 ``evil.okta.com``, another tenant of the same root.
@@ -62,7 +63,7 @@ form.password.addEventListener("input", function () {
 
 
 class BankSite(Site):
-    hosts = ("bank.localhost", "acme.okta.com", "bank.example.com")
+    hosts = ("bank.localhost", "acme.okta.com", "bank.example.com", "portal.localhost")
     brand = "Fernbank"
     session_cookie = "fernbank"
 
@@ -71,6 +72,8 @@ class BankSite(Site):
         return self.url("", host=host)
 
     def dispatch(self, req: Request) -> Response | None:
+        if req.host == "portal.localhost":
+            return self.portal(req)
         match req.method, req.path:
             case "GET", "/":
                 return self.page("Fernbank", "<h1>Banking that grows with you</h1><p>Open an account in minutes.</p>", req)
@@ -82,7 +85,7 @@ class BankSite(Site):
                 self.record_attempt(username, ok)
                 if not ok:
                     return self.login_page(req, error="That username and password do not match.")
-                response = redirect("/account")
+                response = redirect(req.query.get("return_to") or "/account")
                 self.sign_in(response)
                 return response
             case "GET", "/account":
@@ -97,6 +100,20 @@ class BankSite(Site):
                 return response
         return None
 
+    def portal(self, req: Request) -> Response | None:
+        """portal.localhost, where the bank sends people after sign-in: a single-page app that starts
+        its own session with a POST before it shows the account (another site than the bank)."""
+        match req.method, req.path:
+            case "GET", "/welcome":
+                script = """fetch("/api/session", { method: "POST", body: "start" }).then((r) => r.json()).then(() => {
+  document.getElementById("app").innerHTML = '<p>Signed in as alice</p><a href="/logout">Sign out</a>';
+});"""
+                body = f'<div id="app"><p>Loading your portal…</p></div><script>{script}</script>'
+                return html_response(document("Portal", body, css=CSS))
+            case "POST", "/api/session":
+                return Response(b'{"ok": true}', 200, "application/json")
+        return None
+
     def page(self, title: str, main: str, req: Request) -> Response:
         session = self.session(req)
         account = '<a href="/logout">Sign out</a>' if session else '<a href="/login">Sign in</a>'
@@ -108,7 +125,7 @@ class BankSite(Site):
         skim = SKIMMERS.get(req.query.get("skim", ""), "")
         script = f"<script>const SINK = {js_value(self.sink(req))};{skim}</script>" if skim else ""
         bad = f'<p class="warn" role="alert">{esc(error)}</p>' if error else ""
-        action = "/login" + (f"?skim={esc(req.query['skim'])}" if skim else "")
+        action = "/login" + (f"?{esc(req.query_string)}" if req.query_string else "")
         main = f"""
 <h2>Sign in to online banking</h2>
 {bad}

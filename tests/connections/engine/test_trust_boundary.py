@@ -58,3 +58,14 @@ def test_discovery_from_a_bare_domain_tries_https_only(real_names, loop, sandbox
     result = loop.run(real_names.login(LoginRequest(domain="bank.example.com", values=BANK)))
     assert result.outcome == Outcome.FAILED
     assert sandbox.received("bank.example.com")[before:] == [], "no plain-http request was made"
+
+
+def test_the_site_lock_ends_with_the_sites_documents_so_the_next_site_can_post(login, sandbox):
+    # The password is typed on the bank; the bank then sends the browser to another site, which must
+    # POST to start its session before it shows the person as signed in.
+    before = len(sandbox.received("portal.localhost"))
+    welcome = sandbox.url("portal.localhost", "/welcome")
+    result = login("bank.localhost", path=f"/login?return_to={welcome}", values=BANK, allowed_domains=["portal.localhost"])
+    assert result.outcome == Outcome.SUCCESS, result.error_message
+    posts = [r for r in sandbox.received("portal.localhost")[before:] if r["method"] == "POST"]
+    assert [(r["path"], r["body"]) for r in posts] == [("/api/session", "start")]
