@@ -62,6 +62,9 @@ def sandbox() -> Iterator[SandboxServer]:
     sites.stop()
 
 
+EGRESS_NAMES = ("acme.okta.com", "evil.okta.com", "bank.example.com")
+
+
 def sandbox_ports(sandbox: SandboxServer) -> str:
     return json.dumps({host: sandbox.port for cls in SITE_CLASSES for host in cls.hosts})
 
@@ -84,7 +87,11 @@ def server(django_db_setup, upstream_proxy, http_target, sandbox) -> Iterator[Au
 @pytest.fixture(scope="session")
 def runner(server, sandbox) -> Iterator[BrowserRunnerProcess]:  # noqa: ANN001
     """A real browser runner (``manage.py runbrowser``) sharing the live server's database."""
-    process = BrowserRunnerProcess(settings.AUTHHUB.data_dir, env={"AUTHHUB_SITE_PORTS": sandbox_ports(sandbox)}).start()
+    process = BrowserRunnerProcess(settings.AUTHHUB.data_dir, env={
+        "AUTHHUB_SITE_PORTS": sandbox_ports(sandbox),
+        # Sandbox sites under real-world names (tenants of a shared identity-provider root).
+        "AUTHHUB_EGRESS_HOSTS": json.dumps(dict.fromkeys(EGRESS_NAMES, "127.0.0.1")),
+    }).start()
     yield process
     process.stop()
 

@@ -184,3 +184,18 @@ def test_a_skimming_script_cannot_send_even_to_an_allowed_domain_of_another_site
     )
     assert (done.flow_status, done.error_code) == ("FAILED", "domain_not_allowed"), done.error_message
     assert_collector_got_no_secret(sandbox, before)
+
+
+def test_another_tenant_of_the_identity_provider_gets_nothing(intruder, client, sandbox):
+    # acme.okta.com and evil.okta.com share a root, but each tenant is a site of its own.
+    client.credentials.create(name="okta", domain="acme.okta.com",
+                              values={"username": accounts.USERNAME, "password": PASSWORD})
+    before = len(sandbox.received("evil.okta.com"))
+    _, done = login_once(
+        intruder,
+        domain="acme.okta.com", profile_name="t", credential={"name": "okta"},
+        login_url=sandbox.url("acme.okta.com", "/login?skim=beacon"),
+    )
+    assert (done.flow_status, done.error_code) == ("FAILED", "domain_not_allowed"), done.error_message
+    assert "evil.okta.com" in done.error_message
+    assert_no_secret_received(sandbox.received("evil.okta.com")[before:])
