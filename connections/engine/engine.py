@@ -877,7 +877,7 @@ class _Run:
 
     # --- acting -----------------------------------------------------------------------------------
 
-    async def _type(self, frame: PwFrame, locator: Locator, value: str, key: str, *, stored: bool) -> None:
+    async def _type(self, locator: Locator, value: str, key: str, *, stored: bool) -> None:
         """Every value the engine types goes through here. Only on the connection's hosts; a stored
         credential's value only where it belongs; never into plain http unless that was chosen; masked
         when recording. A secret locks the network to the site it is typed on before it is typed.
@@ -925,7 +925,7 @@ class _Run:
         self, frames: list[PwFrame], element: Input, value: str, key: str, *, stored: bool, record: bool = True
     ) -> None:
         frame = frames[element.frame]
-        await self._type(frame, frame.locator(element.selector), value, key, stored=stored)
+        await self._type(frame.locator(element.selector), value, key, stored=stored)
         if record:
             self._record(PlanAction("fill", element.durable, key=key), frame)
 
@@ -1005,11 +1005,11 @@ class _Run:
                     value = self._value(key, host_of(frame.url))
                     if value is None:
                         return False  # not a value for this host: let discovery decide what to ask
-                    await self._type(frame, locator, value, key, stored=key not in self.user_values)
+                    await self._type(locator, value, key, stored=key not in self.user_values)
                     keys.append(action.key or "")
                 elif action.kind == "totp":
                     code = await self._totp_code(self.request.totp_secret or "", fresh=False)
-                    await self._type(frame, locator, code, "totp_code", stored=True)
+                    await self._type(locator, code, "totp_code", stored=True)
                 elif action.kind == "check":
                     await locator.check()
                 else:
