@@ -70,10 +70,10 @@ class ProxyListCreateApi(ProjectApi):
         operation_id="proxies_create",
         summary="Create a proxy",
         description=(
-            "Type `custom` routes traffic through your proxy (host, port, username, password, ca_bundle). "
+            "Type `custom` routes traffic through your proxy (host, port, username, password; ca_bundle is refused). "
             "`datacenter`, `isp`, `residential` and `mobile` need a pool: they are accepted only when the operator "
             "maps the type to an upstream proxy in AUTHHUB_PROXY_UPSTREAMS, otherwise 400 proxy_type_unavailable. "
-            "The password and CA bundle are encrypted and never returned."
+            "The password is encrypted and never returned."
         ),
         request=ProxyCreateInput,
         responses={200: ProxyOutput, **ERRORS},
