@@ -11,6 +11,7 @@ import asyncio
 import inspect
 import logging
 import re
+import secrets
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from connections.engine import classify
 from connections.engine.classify import Analysis, Element, Input, PageKind, Role
 from connections.engine.egress import EgressGuard, EgressListener
 from connections.engine.guard import NetworkGuard
-from connections.engine.hosts import IDENTIFIER_KEYS, HostPolicy, host_of
+from connections.engine.hosts import IDENTIFIER_KEYS, HostPolicy, host_of, site_of
 from connections.engine.recording import Recorder
 from connections.engine.snapshot import read_page
 from connections.engine.types import (
@@ -93,6 +94,8 @@ WAIT_FOR_CHANGE = """
 })
 """
 MUTATIONS = "() => (window.__ah ? window.__ah.count : -1)"
+PIN = "(el, pin) => { el.setAttribute('data-authhub-pin', pin); return el.ownerDocument.location.href; }"
+PINNED_FILL_MS = 3000  # the marked element exists already: waiting longer only hides a swapped document
 MASK = """el => { el.setAttribute('data-authhub-masked', '');
   el.style.setProperty('-webkit-text-security', 'disc', 'important'); }"""
 
@@ -304,7 +307,9 @@ class _Run:
 
     async def execute(self) -> LoginResult:
         # Both are round trips to the driver; the routes only have to be in place before the first navigation.
-        _, self.page = await asyncio.gather(self.guard.install(self.context), self.context.new_page())
+        stored = bool(self.request.values or self.request.totp_secret)
+        expected = site_of(self.policy.credential_domain) if stored else None
+        _, self.page = await asyncio.gather(self.guard.install(self.context, expected_site=expected), self.context.new_page())
         if self.request.record and self.config.recordings_dir is not None:
             self.recorder = Recorder(self.config.recordings_dir)
             await self.recorder.start(self.context, self.page)
@@ -877,16 +882,16 @@ class _Run:
 
     # --- acting -----------------------------------------------------------------------------------
 
-    async def _type(self, locator: Locator, value: str, key: str, *, stored: bool) -> None:
+    async def _type(self, frame: PwFrame, locator: Locator, value: str, key: str, *, stored: bool) -> None:
         """Every value the engine types goes through here. Only on the connection's hosts; a stored
         credential's value only where it belongs; never into plain http unless that was chosen; masked
         when recording. A secret locks the network to the site it is typed on before it is typed.
 
-        The checks and the typing are pinned to one element of one document (an element handle): a
-        frame that navigates in between leaves the handle detached and the fill fails, so a page
-        cannot swap the document under a decision already made."""
-        element = await locator.element_handle()
-        url = str(await element.evaluate("el => el.ownerDocument.location.href"))
+        The checks and the typing are pinned to one element of one document: the element gets a random
+        mark as its document's URL is read, and only the marked element is filled. A frame that navigates
+        in between has no such element, so the fill fails instead of typing into the new document."""
+        pin = secrets.token_hex(8)
+        url = str(await locator.evaluate(PIN, pin))
         host = host_of(url)
         if not self.policy.allows_url(url):
             raise _Refused(url)
@@ -894,11 +899,12 @@ class _Run:
             raise _Refused(url, f"the stored credential is for {self.policy.credential_domain}, not {host}")
         if urlsplit(url).scheme != "https" and not self._http_ok(host):
             raise _Refused(url, f"{host} is served over plain http, where anyone on the path could read it")
-        if key not in IDENTIFIER_KEYS:
-            await self.guard.lock(host)
+        if key not in IDENTIFIER_KEYS and (why := await self.guard.lock(host)):
+            raise _Refused(url, why)
+        pinned = frame.locator(f'[data-authhub-pin="{pin}"]')
         if self.recorder is not None:
-            await element.evaluate(MASK)
-        await element.fill(value)
+            await pinned.evaluate(MASK)
+        await pinned.fill(value, timeout=PINNED_FILL_MS)
         self.typed_hosts[key] = host
         self.typed_anything = True
 
@@ -925,7 +931,7 @@ class _Run:
         self, frames: list[PwFrame], element: Input, value: str, key: str, *, stored: bool, record: bool = True
     ) -> None:
         frame = frames[element.frame]
-        await self._type(frame.locator(element.selector), value, key, stored=stored)
+        await self._type(frame, frame.locator(element.selector), value, key, stored=stored)
         if record:
             self._record(PlanAction("fill", element.durable, key=key), frame)
 
@@ -1005,11 +1011,11 @@ class _Run:
                     value = self._value(key, host_of(frame.url))
                     if value is None:
                         return False  # not a value for this host: let discovery decide what to ask
-                    await self._type(locator, value, key, stored=key not in self.user_values)
+                    await self._type(frame, locator, value, key, stored=key not in self.user_values)
                     keys.append(action.key or "")
                 elif action.kind == "totp":
                     code = await self._totp_code(self.request.totp_secret or "", fresh=False)
-                    await self._type(locator, code, "totp_code", stored=True)
+                    await self._type(frame, locator, code, "totp_code", stored=True)
                 elif action.kind == "check":
                     await locator.check()
                 else:

@@ -7,7 +7,8 @@ send what was typed elsewhere. Two rules, enforced with Playwright routes:
    message, to a host outside the site the secret was typed on is aborted — for as long as a document
    of that site is open in the context (the only place the typed value lives). When the login has
    left the site (an identity provider redirecting back to the app), the app's own requests flow again.
-   WebSockets to hosts outside the connection's policy are closed before they connect, secret or not.
+   WebSockets to hosts outside the connection's policy fail as they are constructed, secret or not,
+   and no secret is typed while the page holds a WebSocket to another site.
 2. **Content matching**, the extra defence for what rule 1 lets through (query strings, bodies after
    the lock released): a request outside the connection's policy, or outside a site a secret was
    typed on, that carries a secret — raw, URL-encoded, JSON-escaped, UTF-8 or base64 — is aborted.
@@ -26,7 +27,7 @@ import re
 from collections.abc import Callable, Iterable
 from urllib.parse import quote, quote_plus
 
-from playwright.async_api import BrowserContext, Request, Route, WebSocketRoute
+from playwright.async_api import BrowserContext, Request, Route, WebSocket, WebSocketRoute
 from playwright.async_api import Error as PlaywrightError
 
 from connections.engine.hosts import HostPolicy, host_matches, host_of, site_of, tenant_root
@@ -34,6 +35,23 @@ from connections.engine.hosts import HostPolicy, host_matches, host_of, site_of,
 logger = logging.getLogger(__name__)
 
 BODYLESS = ("GET", "HEAD", "OPTIONS")
+
+# In every document: a WebSocket to a host outside the connection's hosts fails as it is constructed.
+# Cheap (Playwright's WebSocket routes inject a mock into every navigation, ~75 ms each), and enough
+# before a secret is typed; after that the route installed by ``lock`` is the hard rule.
+WEBSOCKET_GATE = """((pattern) => {
+  const Native = window.WebSocket;
+  if (!Native || Native.__authhub) return;
+  const outside = new RegExp(pattern, "i");
+  function WebSocket(url, protocols) {
+    const target = new URL(url, location.href).href;
+    if (outside.test(target)) throw new DOMException("AuthHub blocked a WebSocket to " + new URL(target).host, "SecurityError");
+    return protocols === undefined ? new Native(target) : new Native(target, protocols);
+  }
+  WebSocket.prototype = Native.prototype;
+  Object.assign(WebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3, __authhub: true });
+  window.WebSocket = WebSocket;
+})"""
 
 
 def _base64_forms(raw: bytes) -> set[str]:
@@ -76,28 +94,54 @@ class NetworkGuard:
         self.context: BrowserContext | None = None
         self._lock_route: re.Pattern[str] | None = None
         self._closing: set[asyncio.Future[None]] = set()
+        self._sockets: set[WebSocket] = set()  # every WebSocket a page of the context opened, until closed
 
     def foreign_urls(self) -> re.Pattern[str]:
         """URLs outside the connection's policy (content matching applies to them)."""
         return outside_pattern(self.policy.roots)
 
-    async def install(self, context: BrowserContext) -> None:
+    async def install(self, context: BrowserContext, *, expected_site: str | None = None) -> None:
+        """``expected_site``: where the first secret will most likely be typed (the stored credential's
+        site): its lock route is registered now, off the typing path, and stays inert until ``lock``."""
         self.context = context
-        await context.route(self.foreign_urls(), self.handle)
-        # Every WebSocket goes through Python: one opened before a secret was typed must not carry it after.
-        await context.route_web_socket(re.compile(r"^wss?://", re.IGNORECASE), self.handle_websocket)
+        # Sockets are watched from the start (CDP events, no injection): see ``lock``.
+        context.on("page", lambda page: page.on("websocket", self._watch_socket))
+        gate = f"{WEBSOCKET_GATE}({json.dumps(self.foreign_urls().pattern)})"
+        steps = [context.route(self.foreign_urls(), self.handle), context.add_init_script(gate)]
+        if expected_site:
+            self._lock_route = outside_pattern([expected_site])
+            steps.append(context.route(self._lock_route, self.handle_locked))
+        await asyncio.gather(*steps)
 
-    async def lock(self, host: str) -> None:
-        """A secret was typed on ``host``: from now on its site is the only place bodies may go."""
+    def _watch_socket(self, socket: WebSocket) -> None:
+        self._sockets.add(socket)
+        socket.on("close", lambda _: self._sockets.discard(socket))
+
+    async def lock(self, host: str) -> str | None:
+        """A secret is about to be typed on ``host``: from now on its site is the only place bodies and
+        WebSockets may go. Returns why the secret must not be typed at all, or None."""
         site = site_of(host)
-        if site in self.locked_sites or self.context is None:
-            return
+        if self.context is None:
+            return None
+        # A socket to elsewhere opened before (past the in-page gate, e.g. from a fresh frame's pristine
+        # WebSocket) could carry the secret out: refuse to type while one is open.
+        elsewhere = [s.url for s in self._sockets if not s.is_closed() and not host_matches(host_of(s.url), site)
+                     and not self._in_locked_site(host_of(s.url))]
+        if elsewhere:
+            return f"the page holds a WebSocket to {host_of(elsewhere[0])}, another site"
+        if site in self.locked_sites:
+            return None
         self.locked_sites.add(site)
+        pattern = outside_pattern(self.locked_sites)
+        steps = [self.context.route_web_socket(pattern, self.handle_websocket)]
         previous = self._lock_route
-        self._lock_route = outside_pattern(self.locked_sites)
-        await self.context.route(self._lock_route, self.handle_locked)
-        if previous is not None:
-            await self.context.unroute(previous, self.handle_locked)
+        if previous is None or pattern.pattern != previous.pattern:
+            self._lock_route = pattern
+            steps.append(self.context.route(pattern, self.handle_locked))
+        await asyncio.gather(*steps)
+        if previous is not None and previous is not self._lock_route:
+            await self.context.unroute(previous, self.handle_locked)  # only once the new one is in place
+        return None
 
     # --- decisions --------------------------------------------------------------------------------
 
@@ -121,6 +165,9 @@ class NetworkGuard:
 
     async def handle_locked(self, route: Route, request: Request) -> None:
         """Requests outside every locked site: bodies are refused while the site's document is open."""
+        if not self.locked_sites:  # registered ahead of the first secret (see install): inert until then
+            await route.fallback()
+            return
         try:
             body = request.post_data_buffer or b""
         except PlaywrightError:
@@ -148,10 +195,8 @@ class NetworkGuard:
         await route.fallback()
 
     async def handle_websocket(self, ws: WebSocketRoute) -> None:
-        """WebSockets reach only the connection's own hosts, and once a secret is typed only its site.
-
-        A socket to anywhere else is closed before it connects (chat widgets and analytics lose
-        nothing a login needs); one opened earlier is watched message by message."""
+        """Routed once a secret is typed, for hosts outside its site: closed before they connect while a
+        document of the site is open; otherwise connected, and watched message by message."""
         host = host_of(ws.url)
         if not self.policy.allows_host(host):
             logger.info("closed a WebSocket to %s: not one of the connection's hosts", host)
