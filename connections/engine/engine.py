@@ -891,15 +891,20 @@ class _Run:
         mark as its document's URL is read, and only the marked element is filled. A frame that navigates
         in between has no such element, so the fill fails instead of typing into the new document."""
         pin = secrets.token_hex(8)
-        url = str(await locator.evaluate(PIN, pin))
+        expected = frame.url
+        self._check_typing(expected, key, stored=stored)
+        # The network lock for a secret goes up while the element is marked (two round trips at once);
+        # the marked document must then be the one the checks and the lock were made for.
+        secret = key not in IDENTIFIER_KEYS
+        url, why = await asyncio.gather(
+            locator.evaluate(PIN, pin), self.guard.lock(host_of(expected)) if secret else _none(),
+        )
+        url = str(url)
         host = host_of(url)
-        if not self.policy.allows_url(url):
-            raise _Refused(url)
-        if stored and not self.policy.may_type_stored(key, host):
-            raise _Refused(url, f"the stored credential is for {self.policy.credential_domain}, not {host}")
-        if urlsplit(url).scheme != "https" and not self._http_ok(host):
-            raise _Refused(url, f"{host} is served over plain http, where anyone on the path could read it")
-        if key not in IDENTIFIER_KEYS and (why := await self.guard.lock(host)):
+        if host != host_of(expected):
+            raise _Refused(url, f"the page moved from {host_of(expected)} to {host} as AuthHub was about to type")
+        self._check_typing(url, key, stored=stored)
+        if why:
             raise _Refused(url, why)
         pinned = frame.locator(f'[data-authhub-pin="{pin}"]')
         if self.recorder is not None:
@@ -907,6 +912,15 @@ class _Run:
         await pinned.fill(value, timeout=PINNED_FILL_MS)
         self.typed_hosts[key] = host
         self.typed_anything = True
+
+    def _check_typing(self, url: str, key: str, *, stored: bool) -> None:
+        host = host_of(url)
+        if not self.policy.allows_url(url):
+            raise _Refused(url)
+        if stored and not self.policy.may_type_stored(key, host):
+            raise _Refused(url, f"the stored credential is for {self.policy.credential_domain}, not {host}")
+        if urlsplit(url).scheme != "https" and not self._http_ok(host):
+            raise _Refused(url, f"{host} is served over plain http, where anyone on the path could read it")
 
     def _http_ok(self, host: str) -> bool:
         """Plain http only when the connection's own login_url is http:// (an explicit choice), on its
@@ -1044,6 +1058,10 @@ class _Run:
             if time.monotonic() > deadline:
                 raise PlaywrightError(f"no frame on {action.frame_host}")
             await self.page.wait_for_event("frameattached", timeout=self.config.replay_timeout * 1000)
+
+
+async def _none() -> None:
+    return None
 
 
 def totp_wait(now: float, period: int, min_remaining: float, used: set[int], *, fresh: bool) -> float:
