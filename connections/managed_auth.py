@@ -13,7 +13,7 @@ from authhub.models import Project
 from authhub.selectors import get_by_id_or_name
 from connections import domains
 from connections.engine.hosts import normalize_root
-from connections.models import AuthConnection, LoginFlow, Profile, Proxy
+from connections.models import AuthConnection, Profile, Proxy
 from connections.services import proxy_get
 from credentials.models import Credential
 
@@ -69,6 +69,7 @@ def _check_scope(*, domain: str, allowed_domains: list[str], login_url: str, cre
         domains.check_domain(value, field="allowed_domains")
     if login_url:
         domains.check_login_url(login_url)
+    # The link itself, with the same check a flow runs before it starts.
     domains.check_connection(
         domain=domain, allowed_domains=allowed_domains, credential_domain=credential.domain if credential else None
     )
@@ -180,8 +181,6 @@ def connection_update(*, connection: AuthConnection, changes: dict[str, Any]) ->
 
 @transaction.atomic
 def connection_delete(*, connection: AuthConnection) -> None:
-    # An in-progress login is canceled first, so its runner closes the browser.
-    LoginFlow.objects.filter(connection=connection, status=LoginFlow.Status.IN_PROGRESS).update(
-        status=LoginFlow.Status.CANCELED, step=LoginFlow.Step.COMPLETED, finished_at=timezone.now()
-    )
+    # Its in-progress logins are canceled by the pre_delete receiver (connections/signals.py), which
+    # every cascade passes through too; the runner then closes their browsers.
     connection.delete()
