@@ -16,28 +16,29 @@ from authhub.netpolicy import AddressRefused
 from connections.engine.hosts import HostPolicy, normalize_root, too_broad
 
 
+def _check_host(host: str, *, what: str, allow_ip_literal: bool) -> None:
+    try:
+        settings.AUTHHUB.network.check_host(host, allow_ip_literal=allow_ip_literal, what=what)
+    except AddressRefused as exc:
+        raise AppError(exc.message + ".", code=exc.code) from None
+
+
 def check_domain(value: str, *, field: str = "domain") -> None:
     """A domain field names one owner's site on the network AuthHub may reach."""
     broad = too_broad(value)
     if broad:
         raise AppError(f"{field}: {broad}.", code="domain_too_broad")
-    try:
-        settings.AUTHHUB.network.check_host(normalize_root(value), allow_ip_literal=False, what=field)
-    except AddressRefused as exc:
-        raise AppError(exc.message + ".", code=exc.code) from None
+    _check_host(normalize_root(value), what=field, allow_ip_literal=False)
 
 
 def check_login_url(url: str) -> None:
     try:
-        parts = urlsplit(url)
+        host = urlsplit(url).hostname
     except ValueError:
-        raise AppError("login_url must be an absolute http or https URL.", code="invalid_request") from None
-    if not parts.hostname:
+        host = None
+    if not host:
         raise AppError("login_url must be an absolute http or https URL.", code="invalid_request")
-    try:
-        settings.AUTHHUB.network.check_host(parts.hostname, what="login_url host")
-    except AddressRefused as exc:
-        raise AppError(exc.message + ".", code=exc.code) from None
+    _check_host(host, what="login_url host", allow_ip_literal=True)
 
 
 def connection_problem(*, domain: str, allowed_domains: list[str], credential_domain: str | None) -> tuple[str, str] | None:
