@@ -75,6 +75,13 @@ def secret_forms(secret: str) -> set[str]:
     return {form for form in forms if form}
 
 
+def _body(request: Request) -> bytes:
+    try:
+        return request.post_data_buffer or b""
+    except PlaywrightError:
+        return b""
+
+
 def outside_pattern(roots: Iterable[str]) -> re.Pattern[str]:
     """Matches http(s)/ws(s) URLs whose host is NOT covered by ``roots`` (by ``host_matches``)."""
     roots = list(dict.fromkeys(roots))
@@ -163,36 +170,30 @@ class NetworkGuard:
         self.blocked.append(host)
         logger.warning("blocked a request to %s: %s", host, why)
 
+    async def _abort_if_secret(self, route: Route, url: str, body: bytes) -> bool:
+        if not self.carries_secret(url, body):
+            return False
+        self._block(url, "it carries a secret")
+        await route.abort("blockedbyclient")
+        return True
+
     async def handle_locked(self, route: Route, request: Request) -> None:
         """Requests outside every locked site: bodies are refused while the site's document is open."""
         if not self.locked_sites:  # registered ahead of the first secret (see install): inert until then
             await route.fallback()
             return
-        try:
-            body = request.post_data_buffer or b""
-        except PlaywrightError:
-            body = b""
+        body = _body(request)
         if (request.method not in BODYLESS or body) and self.lock_active():
             self._block(request.url, "a body leaving the site a secret was typed on")
             await route.abort("blockedbyclient")
             return
-        if self.carries_secret(request.url, body):  # a query string carrying it, to any other site
-            self._block(request.url, "it carries a secret")
-            await route.abort("blockedbyclient")
-            return
-        await route.fallback()
+        # A query string carrying it, to any other site.
+        if not await self._abort_if_secret(route, request.url, body):
+            await route.fallback()
 
     async def handle(self, route: Route, request: Request) -> None:
-        url = request.url
-        try:
-            body = request.post_data_buffer or b""
-        except PlaywrightError:
-            body = b""
-        if self.carries_secret(url, body):
-            self._block(url, "it carries a secret")
-            await route.abort("blockedbyclient")
-            return
-        await route.fallback()
+        if not await self._abort_if_secret(route, request.url, _body(request)):
+            await route.fallback()
 
     async def handle_websocket(self, ws: WebSocketRoute) -> None:
         """Routed once a secret is typed, for hosts outside its site: closed before they connect while a
