@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 
 import tldextract
 
+from authhub.netpolicy import is_localhost_name
+
 # Identity providers a login may pass through without being listed (Kernel's built-in list, less the
 # multi-tenant roots: there only exact tenant hosts may be allowed, through allowed_domains).
 SSO_PROVIDER_DOMAINS = (
@@ -87,7 +89,7 @@ def tenant_root(host: str) -> str | None:
 def site_of(host: str) -> str:
     """The party a host belongs to, for the network rules (see the module docstring)."""
     host = host.lower().rstrip(".")
-    if host == "localhost" or host.endswith(".localhost") or tenant_root(host):
+    if is_localhost_name(host) or tenant_root(host):
         return host
     return _EXTRACT(host).top_domain_under_public_suffix or host
 
@@ -97,7 +99,7 @@ def too_broad(domain: str) -> str | None:
     domain = normalize_root(domain)
     if domain in MULTI_TENANT_ROOTS:
         return f"{domain} is shared by many tenants; name your tenant's own host (e.g. yourcompany.{domain})"
-    if domain != "localhost" and not domain.endswith(".localhost"):
+    if not is_localhost_name(domain):
         parts = _EXTRACT(domain)
         if not parts.domain and parts.suffix:
             return f"{domain} is a public suffix: every site under it is a different owner"
