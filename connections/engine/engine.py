@@ -23,7 +23,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Frame as PwFrame
 
 from authhub.netpolicy import DEVELOPMENT as DEVELOPMENT_NETWORK
-from authhub.netpolicy import NetworkPolicy
+from authhub.netpolicy import NetworkPolicy, is_localhost_name
 from connections.engine import classify
 from connections.engine.classify import Analysis, Element, Input, PageKind, Role
 from connections.engine.egress import EgressGuard, EgressListener
@@ -387,11 +387,8 @@ class _Run:
                     await self.page.wait_for_load_state("load", timeout=2000)  # type: ignore[union-attr]
                 except PlaywrightError:
                     pass
-        if self.egress.refused:
-            return await self.fail(
-                ErrorCode.DOMAIN_NOT_ALLOWED,
-                "AuthHub's network policy refused to reach " + "; ".join(self.egress.refused) + ".",
-            )
+        if problem := self._egress_problem():  # the guard refused or could not reach it
+            return await self.fail(*problem)
         return await self.fail(ErrorCode.NAVIGATION_CONFUSED, "Could not open the site. " + "; ".join(errors))
 
     async def _read(self) -> tuple[Analysis, list[PwFrame]]:
@@ -525,7 +522,7 @@ class _Run:
         return value
 
     def _local_http_ok(self, host: str) -> bool:
-        return (host == "localhost" or host.endswith(".localhost")) and self.config.network.allow_private
+        return is_localhost_name(host) and self.config.network.allow_private
 
     def _identifier_key(self, element: Input) -> str:
         have = {k for k in ("email", "username") if self._value(k) or self.request.values.get(k)}
