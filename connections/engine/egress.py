@@ -22,6 +22,7 @@ import logging
 import socket
 import ssl
 from collections import Counter
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from authhub.netpolicy import AddressRefused, IPAddress, NetworkPolicy, is_localhost_name, parse_ip_literal
@@ -43,6 +44,10 @@ class BadRequest(Exception):
     def __init__(self, status: int = 400, reason: str = "Bad Request") -> None:
         super().__init__(reason)
         self.status, self.reason = status, reason
+
+
+class Locked(Exception):
+    """The login's network lock keeps this host out (a secret is on a page of another site)."""
 
 
 class Answered(Exception):
@@ -134,6 +139,14 @@ class EgressListener:
         self.port = 0
         self.refused: list[str] = []
         self.failed: list[str] = []  # "host:port — why" for destinations (or the upstream) that failed
+        # Set by the login's network lock once a secret is typed: may a body go to this host now? The
+        # browser routes' rule, again where every plain-http request passes, so one the routes miss (a
+        # beacon sent by a document that is unloading) is refused too. Inside a CONNECT tunnel (https) the
+        # guard cannot see a body, so tunnels are not gated. ``blocked``: the hosts it refused a body to.
+        self.allow: Callable[[str], bool] | None = None
+        # And whether a plain-http URL carries a secret where it must not go (the routes' content rule).
+        self.leaks: Callable[[str], bool] | None = None
+        self.blocked: list[str] = []
         self.seen: Counter[str] = Counter()
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()  # every open socket, both sides, for close()
@@ -199,11 +212,20 @@ class EgressListener:
                 await self._forward(method, target, headers, reader, writer)
         except BadRequest as exc:
             await _answer(writer, exc.status, exc.reason, exc.reason + "\n")
+        except Locked as exc:
+            await _answer(writer, 403, "Forbidden", f"AuthHub's network lock keeps {exc} out\n", refused=True)
         except (Answered, OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, asyncio.CancelledError):
             pass  # answered, a side left, or close() cancelled us (ending uncancelled keeps 3.11 quiet)
         finally:
             self._tasks.discard(task)
             self._drop(writer)
+
+    def _gate(self, host: str) -> None:
+        """Refuse (raise ``Locked``) a request body to a host the network lock keeps out."""
+        if self.allow is not None and not self.allow(host):
+            logger.info("egress: a body to %s kept out by the network lock", host)
+            self.blocked.append(host)
+            raise Locked(host)
 
     def _drop(self, writer: asyncio.StreamWriter) -> None:
         self._writers.discard(writer)
@@ -225,6 +247,12 @@ class EgressListener:
             raise BadRequest()
         host, port = split_authority(url.netloc, 80)
         framing = _framing(headers)  # before connecting: a malformed request reaches no site
+        if method not in ("GET", "HEAD", "OPTIONS") or framing not in (None, 0):
+            self._gate(host)
+        if self.leaks is not None and self.leaks(target):
+            logger.info("egress: a request to %s carrying a secret kept out", host)
+            self.blocked.append(host)
+            raise Locked(host)
         site_reader, site = await self._dial(host, port, client, tunnel=False)
         try:
             proxied = self._proxied(host)

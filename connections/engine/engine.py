@@ -243,7 +243,7 @@ class _Run:
         self.typed_anything = False
         self.attempts = 0
         self.steps: list[str] = []
-        self.guard = NetworkGuard(self.policy, self._secrets)
+        self.guard = NetworkGuard(self.policy, self._secrets, egress)
         self.recorder: Recorder | None = None
         self.closed = False
 
@@ -274,6 +274,8 @@ class _Run:
         if outcome == Outcome.SUCCESS and self.page is not None:
             result.post_login_url = self.page.url
             result.storage_state = await self.context.storage_state(indexed_db=True)  # type: ignore[assignment]
+            if self.guard.blocked:  # refused while the landing was read: a login that tried to leak fails
+                return await self._blocked()
             result.plan = self._learned_plan(result.post_login_url)
             result.typed_values = dict(self.typed_values)
         if self.recorder is not None:

@@ -30,6 +30,7 @@ from urllib.parse import quote, quote_plus
 from playwright.async_api import BrowserContext, Request, Route, WebSocket, WebSocketRoute
 from playwright.async_api import Error as PlaywrightError
 
+from connections.engine.egress import EgressListener
 from connections.engine.hosts import HostPolicy, host_matches, host_of, site_of, tenant_root
 
 logger = logging.getLogger(__name__)
@@ -93,15 +94,21 @@ def outside_pattern(roots: Iterable[str]) -> re.Pattern[str]:
 
 
 class NetworkGuard:
-    def __init__(self, policy: HostPolicy, secrets: Callable[[], list[str]]) -> None:
+    def __init__(self, policy: HostPolicy, secrets: Callable[[], list[str]], egress: EgressListener | None = None) -> None:
         self.policy = policy
+        self.egress = egress
         self.secrets = secrets
-        self.blocked: list[str] = []
+        self._blocked: list[str] = []
         self.locked_sites: set[str] = set()
         self.context: BrowserContext | None = None
         self._lock_route: re.Pattern[str] | None = None
         self._closing: set[asyncio.Future[None]] = set()
         self._sockets: set[WebSocket] = set()  # every WebSocket a page of the context opened, until closed
+
+    @property
+    def blocked(self) -> list[str]:
+        """Hosts a request carrying a secret, or a body under the lock, was refused to (routes and egress)."""
+        return self._blocked + (self.egress.blocked if self.egress is not None else [])
 
     def foreign_urls(self) -> re.Pattern[str]:
         """URLs outside the connection's policy (content matching applies to them)."""
@@ -111,6 +118,8 @@ class NetworkGuard:
         """``expected_site``: where the first secret will most likely be typed (the stored credential's
         site): its lock route is registered now, off the typing path, and stays inert until ``lock``."""
         self.context = context
+        if self.egress is not None:
+            self.egress.leaks = self._leaks
         # Sockets are watched from the start (CDP events, no injection): see ``lock``.
         context.on("page", lambda page: page.on("websocket", self._watch_socket))
         gate = f"{WEBSOCKET_GATE}({json.dumps(self.foreign_urls().pattern)})"
@@ -139,6 +148,9 @@ class NetworkGuard:
         if site in self.locked_sites:
             return None
         self.locked_sites.add(site)
+        if self.egress is not None:
+            # The same lock where every plain-http request passes: bodies the routes do not see stay in too.
+            self.egress.allow = self._may_connect
         pattern = outside_pattern(self.locked_sites)
         steps = [self.context.route_web_socket(pattern, self.handle_websocket)]
         previous = self._lock_route
@@ -151,6 +163,15 @@ class NetworkGuard:
         return None
 
     # --- decisions --------------------------------------------------------------------------------
+
+    def _leaks(self, url: str) -> bool:
+        """A URL carrying a secret outside the connection's hosts, or outside a site a secret was typed on."""
+        host = host_of(url)
+        outside = not self.policy.allows_host(host) or (bool(self.locked_sites) and not self._in_locked_site(host))
+        return outside and self.carries_secret(url, b"")
+
+    def _may_connect(self, host: str) -> bool:
+        return not self.lock_active() or self._in_locked_site(host)
 
     def _in_locked_site(self, host: str) -> bool:
         return any(host_matches(host, site) for site in self.locked_sites)
@@ -167,7 +188,7 @@ class NetworkGuard:
 
     def _block(self, url: str, why: str) -> None:
         host = host_of(url)
-        self.blocked.append(host)
+        self._blocked.append(host)
         logger.warning("blocked a request to %s: %s", host, why)
 
     async def _abort_if_secret(self, route: Route, url: str, body: bytes) -> bool:
