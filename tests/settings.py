@@ -1,9 +1,16 @@
 """Test settings: the real settings, with a private data directory per test process (xdist worker)."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
-os.environ["AUTHHUB_DATA_DIR"] = os.environ.get("AUTHHUB_TEST_DATA_DIR") or tempfile.mkdtemp(prefix="authhub-test-")
+if os.environ.get("AUTHHUB_TEST_DATA_DIR"):
+    os.environ["AUTHHUB_DATA_DIR"] = os.environ["AUTHHUB_TEST_DATA_DIR"]
+else:
+    # Each process's own directory goes when it exits, so repeated runs do not fill /tmp.
+    os.environ["AUTHHUB_DATA_DIR"] = tempfile.mkdtemp(prefix="authhub-test-")
+    atexit.register(shutil.rmtree, os.environ["AUTHHUB_DATA_DIR"], ignore_errors=True)
 os.environ.setdefault("AUTHHUB_ENV", "development")
 os.environ.pop("DATABASE_URL", None)
 os.environ.pop("REDIS_URL", None)
