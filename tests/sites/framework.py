@@ -7,6 +7,7 @@ from the ``Host`` header and calls :meth:`Site.handle`.
 
 from __future__ import annotations
 
+import contextvars
 import html
 import json
 import secrets
@@ -21,6 +22,13 @@ from tests.sites import accounts
 
 # Tests may look for this attribute to know a page is a signed-in page; the login engine must not.
 LOGGED_IN = 'data-sandbox-state="logged-in"'
+
+# The "no session" variant (issue 8): a browser carrying this cookie for a site gets every page of a
+# successful login, landing included, but the session dies before the next page is opened. The landing
+# looks signed in (name, account menu, sign-out); only opening a fresh page can tell.
+VARIANT_COOKIE = "sandbox_variant"
+NO_SESSION = "nosession"
+_CREATED: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("sandbox_created_sessions", default=None)
 
 # How many requests each site remembers for ``received`` (bounded so a long `make sandbox` stays small).
 MAX_RECEIVED = 2000
@@ -174,15 +182,30 @@ class Session:
 class SessionStore:
     """Opaque random tokens mapped to a user; used for sessions and for half-finished login flows."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, signed_in: bool = False) -> None:
         self._lock = threading.Lock()
         self._items: dict[str, Session] = {}
+        self.signed_in = signed_in  # sessions of signed-in users (not half-finished flows)
+        self.doomed: set[str] = set()  # no-session variant: dropped when the next page is opened
 
     def create(self, user: str, **data: Any) -> Session:
         session = Session(secrets.token_urlsafe(24), user, dict(data))
         with self._lock:
             self._items[session.token] = session
+        created = _CREATED.get()
+        if self.signed_in and created is not None:
+            created.append(session.token)
         return session
+
+    def doom(self, tokens: list[str]) -> None:
+        with self._lock:
+            self.doomed.update(tokens)
+
+    def drop_doomed(self) -> None:
+        with self._lock:
+            for token in self.doomed:
+                self._items.pop(token, None)
+            self.doomed.clear()
 
     def get(self, token: str | None) -> Session | None:
         if not token:
@@ -255,7 +278,7 @@ class Site:
 
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
-        self.sessions = SessionStore()
+        self.sessions = SessionStore(signed_in=True)
         self.flows = SessionStore()  # logins in progress: password checked, second factor pending…
         self.lock = threading.Lock()
         self.codes: list[str] = []
@@ -286,12 +309,50 @@ class Site:
     def handle(self, req: Request) -> Response:
         if req.path != "/favicon.ico":
             self.record(req)
+        if req.cookies.get(VARIANT_COOKIE) == NO_SESSION and not req.path.startswith("/_sandbox/"):
+            return self._handle_without_session(req)
+        return self._respond(req)
+
+    def _respond(self, req: Request) -> Response:
         response = self.dispatch(req)
         if response is None and req.method == "GET" and req.path in FILLER_PAGES:
             title, text = FILLER_PAGES[req.path]
             response = self.render(title, f"<h1>{esc(title)}</h1><p>{esc(text)}</p>", self.session(req))
         if response is None:
             response = self.not_found(req)
+        return response
+
+    def _handle_without_session(self, req: Request) -> Response:
+        """The no-session variant: sessions live only until the browser opens its next page. A login
+        that redirects to its landing gets the landing's markup in the same response instead, so the
+        "signed-in" page is seen without the session ever reaching a second page load."""
+        if req.headers.get("sec-fetch-dest", "document") == "document":
+            self.sessions.drop_doomed()
+        created: list[str] = []
+        token = _CREATED.set(created)
+        try:
+            response = self._respond(req)
+            for _ in range(3):
+                location = dict((k.lower(), v) for k, v in response.headers).get("location", "")
+                if not (created and 300 <= response.status < 400 and location.startswith(("/", self.url("/")))):
+                    break
+                path = location.removeprefix(self.url("/")[:-1])
+                path, _, query = path.partition("?")
+                jar = dict(req.cookies)
+                for name, value in response.headers:
+                    if name.lower() == "set-cookie":
+                        cookie, _, _ = value.partition(";")
+                        key, _, val = cookie.partition("=")
+                        jar[key.strip()] = val
+                follow = Request("GET", req.host, path or "/", query, {
+                    **req.headers, "cookie": "; ".join(f"{k}={v}" for k, v in jar.items())})
+                landing = self._respond(follow)
+                landing.headers = [(k, v) for k, v in response.headers if k.lower() == "set-cookie"] + [
+                    (k, v) for k, v in landing.headers if k.lower() != "set-cookie"]
+                response = landing
+        finally:
+            _CREATED.reset(token)
+        self.sessions.doom(created)
         return response
 
     def dispatch(self, req: Request) -> Response | None:

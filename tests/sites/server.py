@@ -43,6 +43,7 @@ from tests.sites import (
     passkey,
     picker,
     push,
+    real,
     reveal,
     shadow,
     slow,
@@ -82,6 +83,7 @@ SITE_CLASSES: tuple[type[Site], ...] = (
     collector.CollectorSite,
     slow.SlowSite,
     bank.BankSite,
+    *real.site_classes(),  # modelled on well-known public logins: tests/sites/real/
 )
 
 
