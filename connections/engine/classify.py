@@ -164,6 +164,7 @@ class Analysis:
     form_action: str | None = None
     signature: str = ""
     mutations: int = -1  # the main frame's DOM change counter when it was read
+    text: str = ""  # the page's visible text (bounded), for the session verdict
 
     @property
     def frame(self) -> int:
@@ -291,7 +292,7 @@ def analyze(frames: list[Frame]) -> Analysis:
         if (SSO_RE.search(c.text) or c.text.strip().lower() in SSO_PROVIDERS) and any(p in c.text.lower() for p in SSO_PROVIDERS)
     ]
     signature = "|".join(sorted(f"{i.role}:{i.data.get('name')}" for i in visible)) + "#" + headings[:80]
-    base = dict(url=url, website_error=error, sso_buttons=sso, logged_in=logged_in_signal, signature=signature,
+    base = dict(url=url, website_error=error, sso_buttons=sso, logged_in=logged_in_signal, signature=signature, text=text,
                 mutations=int(frames[0].data.get("mutations", -1)) if frames else -1)
 
     if any(f.data.get("captcha") for f in frames):

@@ -213,6 +213,28 @@ class LoginPlan:
         return any(action.kind == "input" for page in self.pages for action in page.actions)
 
 
+# --- session evidence ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What a logged-in page of a connection looked like after a proven login: which sign-out or account
+    controls, which session cookies, which landing path. Later verdicts on the connection use it."""
+
+    controls: tuple[str, ...] = ()
+    cookies: tuple[str, ...] = ()
+    path: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"controls": list(self.controls), "cookies": list(self.cookies), "path": self.path}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Fingerprint | None:
+        if not data:
+            return None
+        return cls(tuple(data.get("controls") or ()), tuple(data.get("cookies") or ()), data.get("path"))
+
+
 # --- request and result -----------------------------------------------------------------------------
 
 InputSource = Callable[[Pause], Awaitable[UserInput]]
@@ -238,6 +260,7 @@ class LoginRequest:
     plan: LoginPlan | None = None
     use_plan: bool = True
     mode: Mode = Mode.INTERACTIVE
+    fingerprint: Fingerprint | None = None  # what proved this connection's earlier logins
     inputs: InputSource | None = None
     on_step: StepCallback | None = None
     input_timeout: float = 600.0
@@ -259,6 +282,8 @@ class LoginResult:
     # Every credential key the login typed (stored or given by a person) -> the host it was typed on.
     typed_hosts: dict[str, str] = field(default_factory=dict)
     website_error: str | None = None
+    fingerprint: Fingerprint | None = None  # the evidence that proved the session (SUCCESS only)
+    verification: str | None = None  # what the fresh-page check saw, in words
     recording_path: str | None = None
     screenshots: list[str] = field(default_factory=list)
     steps: list[str] = field(default_factory=list)

@@ -179,4 +179,5 @@ class SlowSite(Site):
         session = self.session(req)
         if not session:
             return redirect("/login")
-        return html_response(self.chrome("Home", f"<h1>Welcome back</h1><p>Signed in as {esc(accounts.EMAIL)}.</p>", session))
+        return html_response(self.chrome("Home", f"<h1>Welcome back</h1><p>Signed in as {esc(accounts.EMAIL)}.</p>"
+                                               '<p><a href="/logout">Sign out</a></p>', session))

@@ -1,0 +1,110 @@
+"""How a login ends: SUCCESS only on proof from a fresh page, or a failure that says what was seen."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from playwright.async_api import Frame
+
+from connections.engine import waits
+from connections.engine.classify import Analysis
+from connections.engine.hosts import host_of, site_of
+from connections.engine.types import ErrorCode, LoginResult
+from connections.engine.verdict import (
+    SessionState,
+    Verdict,
+    check_session,
+    cookie_changes,
+    reopen_url,
+    signals_of,
+    weigh,
+)
+
+if TYPE_CHECKING:
+    from connections.engine.run import Run
+
+
+async def captcha(run: Run, analysis: Analysis, frames: list[Frame]) -> LoginResult | None:
+    return await run.fail(ErrorCode.CAPTCHA_BLOCKED, "The site asks to solve a CAPTCHA, which AuthHub does not do.")
+
+
+async def passkey(run: Run, analysis: Analysis, frames: list[Frame]) -> LoginResult | None:
+    return await run.fail(ErrorCode.UNSUPPORTED_AUTH_METHOD, "This site offers only passkey or security-key sign-in.")
+
+
+async def logged_in(run: Run, analysis: Analysis, frames: list[Frame]) -> LoginResult | None:
+    return await conclude(run, analysis)
+
+
+async def unknown(run: Run, analysis: Analysis, frames: list[Frame]) -> LoginResult | None:
+    """Neither a sign-in step nor a page that looks signed in: a page still rendering, or one with
+    nothing safe to do. Wait for it on signals (bounded); then judge it — never SUCCESS on a guess."""
+    assert run.page is not None
+    if getattr(analysis, "busy", False) and run.loop.visits[run.loop.page] <= 2:
+        if await waits.ready(run.page, run.config.render_timeout) != "timeout":
+            return None
+    if await run.wait_for_change(analysis.mutations, 4.0) in ("changed", "busy", "navigated"):
+        return None
+    here = await _verdict_here(run, analysis)
+    if here.logged_in:
+        return await conclude(run, analysis)
+    if analysis.website_error:
+        return await run.fail(ErrorCode.WEBSITE_ERROR, "The site showed an error.", analysis.website_error)
+    if not run.typist.typed_anything:
+        return await run.fail(ErrorCode.LOGIN_FORM_NOT_FOUND, "No login form was found on the site.")
+    return await run.fail(
+        ErrorCode.NAVIGATION_CONFUSED,
+        f"After signing in, the page at {_where(analysis.url)} is neither a sign-in step nor signed in "
+        f"({here.reason}){_looks(analysis)}. AuthHub did not guess.",
+    )
+
+
+async def conclude(run: Run, analysis: Analysis) -> LoginResult | None:
+    """The page looks signed in: prove it on a fresh page of the site, opened with this browser's state."""
+    assert run.page is not None
+    here = await _verdict_here(run, analysis)
+    if not here.logged_in:
+        if here.state == SessionState.LOGGED_OUT:
+            return await run.fail(ErrorCode.NAVIGATION_CONFUSED,
+                                  f"The page at {_where(analysis.url)} is not signed in: {here.reason}.")
+        return await run.fail(
+            ErrorCode.NAVIGATION_CONFUSED,
+            f"The page at {_where(analysis.url)} may be signed in, but there is no proof: {here.reason}"
+            f"{_looks(analysis)}. AuthHub did not guess.",
+        )
+    plan = run.request.plan if run.request.use_plan else None
+    url = reopen_url(run.page.url, plan.post_login_url if plan else None)
+    verdict = await check_session(
+        run.context, url, identities=run.values.identities(), cookies_before=run.cookies_before,
+        login_url=run.form_url, fingerprint=run.request.fingerprint, timeout=run.config.render_timeout,
+    )
+    if run.guard.blocked:
+        return await run.blocked()
+    if verdict.logged_in:
+        return await run.succeed(verdict, "Logged in" if run.typist.typed_anything else "Already logged in")
+    return await run.fail(
+        ErrorCode.NAVIGATION_CONFUSED,
+        f"The site showed a signed-in page at {_where(analysis.url)}, but a fresh page of the site ({_where(url)}) "
+        f"is not signed in: {verdict.reason}. The site did not keep the session; nothing was submitted again.",
+    )
+
+
+async def _verdict_here(run: Run, analysis: Analysis) -> Verdict:
+    cookies = await run.context.cookies()
+    site = site_of(host_of(analysis.url) or run.request.domain)
+    signals = signals_of(
+        analysis, identities=run.values.identities(), cookies_changed=cookie_changes(run.cookies_before, cookies, site),
+        login_url=run.form_url, fingerprint=run.request.fingerprint, cookie_names={c["name"] for c in cookies},
+    )
+    return weigh(signals, analysis.url)
+
+
+def _where(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.hostname}{parts.path or '/'}"
+
+
+def _looks(analysis: Analysis) -> str:
+    text = " ".join((getattr(analysis, "text", "") or analysis.message or "").split())[:160]
+    return f"; it shows “{text}”" if text else ""
