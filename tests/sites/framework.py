@@ -24,8 +24,8 @@ from tests.sites import accounts
 LOGGED_IN = 'data-sandbox-state="logged-in"'
 
 # The "no session" variant (issue 8): a browser carrying this cookie for a site gets every page of a
-# successful login, landing included, but the session dies before the next page is opened. The landing
-# looks signed in (name, account menu, sign-out); only opening a fresh page can tell.
+# successful login, landing included, but the session dies when a page of the site is next opened
+# afresh. The landing looks signed in (name, account menu, sign-out); only a fresh page can tell.
 VARIANT_COOKIE = "sandbox_variant"
 NO_SESSION = "nosession"
 _CREATED: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("sandbox_created_sessions", default=None)
@@ -323,33 +323,17 @@ class Site:
         return response
 
     def _handle_without_session(self, req: Request) -> Response:
-        """The no-session variant: sessions live only until the browser opens its next page. A login
-        that redirects to its landing gets the landing's markup in the same response instead, so the
-        "signed-in" page is seen without the session ever reaching a second page load."""
-        if req.headers.get("sec-fetch-dest", "document") == "document":
+        """The no-session variant: a session lives through every page the login itself goes through
+        (redirects, scripts, interstitials) and dies when a page is opened afresh — a navigation the
+        browser starts itself (``Sec-Fetch-Site: none``: typed, bookmarked, opened by a program), which
+        is what proving the session, or using it later, takes."""
+        fresh = req.headers.get("sec-fetch-site", "none") == "none"
+        if fresh and req.headers.get("sec-fetch-dest", "document") == "document":
             self.sessions.drop_doomed()
         created: list[str] = []
         token = _CREATED.set(created)
         try:
             response = self._respond(req)
-            for _ in range(3):
-                location = dict((k.lower(), v) for k, v in response.headers).get("location", "")
-                if not (created and 300 <= response.status < 400 and location.startswith(("/", self.url("/")))):
-                    break
-                path = location.removeprefix(self.url("/")[:-1])
-                path, _, query = path.partition("?")
-                jar = dict(req.cookies)
-                for name, value in response.headers:
-                    if name.lower() == "set-cookie":
-                        cookie, _, _ = value.partition(";")
-                        key, _, val = cookie.partition("=")
-                        jar[key.strip()] = val
-                follow = Request("GET", req.host, path or "/", query, {
-                    **req.headers, "cookie": "; ".join(f"{k}={v}" for k, v in jar.items())})
-                landing = self._respond(follow)
-                landing.headers = [(k, v) for k, v in response.headers if k.lower() == "set-cookie"] + [
-                    (k, v) for k, v in landing.headers if k.lower() != "set-cookie"]
-                response = landing
         finally:
             _CREATED.reset(token)
         self.sessions.doom(created)

@@ -43,6 +43,7 @@ from tests.sites import (
     passkey,
     picker,
     push,
+    quirks,
     real,
     reveal,
     shadow,
@@ -83,6 +84,7 @@ SITE_CLASSES: tuple[type[Site], ...] = (
     collector.CollectorSite,
     slow.SlowSite,
     bank.BankSite,
+    quirks.QuirksSite,
     *real.site_classes(),  # modelled on well-known public logins: tests/sites/real/
 )
 

@@ -535,11 +535,13 @@ def test_expire_sessions(sandbox: SandboxServer, client: Client) -> None:
 # --- the no-session variant (every site) ----------------------------------------------------------
 
 
-def test_the_no_session_variant_shows_the_signed_in_landing_but_the_next_page_is_signed_out(client: Client) -> None:
+def test_the_no_session_variant_shows_the_signed_in_landing_but_a_page_opened_afresh_is_signed_out(client: Client) -> None:
     client.jars["classic.localhost"] = {"sandbox_variant": "nosession"}
     form = classic_form(client, username=accounts.USERNAME, password=accounts.PASSWORD)
-    landing = client.post("classic.localhost", "/login", form)
-    assert landing.status == 200, "the landing is served in place of the redirect"
-    assert_logged_in_page(landing)
+    redirected = client.post("classic.localhost", "/login", form, headers={"Sec-Fetch-Site": "same-origin"})
+    assert redirected.status == 302 and redirected.location == "/account"
+    # The redirect's landing, still inside the login's own navigation, is signed in…
+    assert_logged_in_page(client.get("classic.localhost", "/account", headers={"Sec-Fetch-Site": "same-origin"}))
+    # …and the same page opened afresh is not.
     assert_logged_out_page(client.get("classic.localhost", "/account"))
     assert client.whoami("classic.localhost") is None

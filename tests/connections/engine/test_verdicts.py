@@ -1,0 +1,99 @@
+"""The engine's verdicts are true: SUCCESS only on proof, no secret sent twice, loops end as loops."""
+
+from __future__ import annotations
+
+import pytest
+
+from connections.engine import ErrorCode, Mode, Outcome, UserInput
+from connections.engine.classify import Analysis, PageKind
+from connections.engine.types import Fingerprint
+from connections.engine.verdict import SessionState, Signals, cookie_changes, reopen_url, signals_of, weigh
+from tests.connections.engine.conftest import Person
+from tests.sites import accounts
+
+WRONG = {"username": accounts.USERNAME, "password": "wrong-horse"}
+RIGHT = {"username": accounts.USERNAME, "password": accounts.PASSWORD}
+
+
+# --- weighing the evidence (pure) -------------------------------------------------------------
+
+
+def test_a_sign_out_link_alone_is_not_proof():
+    assert weigh(Signals(signout=["Sign out"])).state == SessionState.UNKNOWN
+
+
+def test_a_sign_out_link_with_the_users_name_and_new_session_cookies_is_proof():
+    verdict = weigh(Signals(signout=["Sign out"], identity="alice", cookies_changed=("sid",)))
+    assert verdict.state == SessionState.LOGGED_IN
+    assert "sign-out control “Sign out”" in verdict.reason and "sid" in verdict.reason
+
+
+def test_evidence_without_any_control_is_not_proof():
+    signals = Signals(identity="alice", cookies_changed=("sid",), away_from_login=True)
+    assert weigh(signals).state == SessionState.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    "against",
+    [Signals(signout=["Log out"], identity="alice", password_visible=True),
+     Signals(account=["Account"], identity="alice", cookies_changed=("sid",), entries=["Sign in"]),
+     Signals(signout=["Log out"], identity="alice", cookies_changed=("sid",), form_step=True)],
+    ids=["a password field", "a sign-in entry point", "a sign-in step"],
+)
+def test_a_login_form_or_sign_in_entry_in_view_means_logged_out(against):
+    assert weigh(against).state == SessionState.LOGGED_OUT
+
+
+def test_the_control_seen_on_earlier_logins_counts_double():
+    analysis = Analysis(PageKind.LOGGED_IN, "https://app.example/home", text="Welcome")
+    analysis.account = ["Open user menu"]  # type: ignore[attr-defined]
+    fingerprint = Fingerprint(controls=("Open user menu",), cookies=("sid",), path="app.example/home")
+    signals = signals_of(analysis, fingerprint=fingerprint, cookie_names={"sid", "other"})
+    assert weigh(signals).state == SessionState.LOGGED_IN
+
+
+def test_a_spent_callback_is_not_reopened():
+    assert reopen_url("https://a.example/cb?code=1&state=2&tab=x", None) == "https://a.example/cb?tab=x"
+    assert reopen_url("https://a.example/cb?code=1", "https://a.example/home") == "https://a.example/home"
+    assert reopen_url("https://a.example/home?tab=2", "https://a.example/x") == "https://a.example/home?tab=2"
+
+
+def test_only_the_sites_new_or_changed_cookies_count():
+    before = [{"name": "sid", "domain": "a.example", "value": "1"}, {"name": "pref", "domain": "a.example", "value": "x"}]
+    after = [*before[1:], {"name": "sid", "domain": "a.example", "value": "2"},
+             {"name": "track", "domain": "other.example", "value": "y"}]
+    assert cookie_changes(before, after, "a.example") == ("sid",)
+
+
+# --- end to end -------------------------------------------------------------------------------
+
+
+def test_a_page_with_nothing_on_it_after_the_password_is_not_a_success(login):
+    result = login("quirks.localhost", path="/vanish/login", values=RIGHT)
+    assert result.outcome == Outcome.FAILED and result.error_code == ErrorCode.NAVIGATION_CONFUSED
+    assert "neither a sign-in step nor signed in" in result.error_message and "Thanks!" in result.error_message
+
+
+def test_a_form_that_comes_back_silently_is_not_sent_the_same_password_again_unattended(login, sandbox):
+    before = len(sandbox.login_attempts("quirks.localhost"))
+    result = login("quirks.localhost", path="/silent/login", values=WRONG, mode=Mode.UNATTENDED)
+    assert result.outcome == Outcome.FAILED and result.error_code == ErrorCode.CREDENTIALS_INVALID
+    assert "does not submit the same password twice" in result.error_message
+    assert [a["ok"] for a in sandbox.login_attempts("quirks.localhost")[before:]] == [False]
+
+
+def test_a_form_that_comes_back_silently_asks_the_person_for_the_password(login, sandbox):
+    before = len(sandbox.login_attempts("quirks.localhost"))
+    person = Person(answers=[lambda pause: UserInput(fields={"password": accounts.PASSWORD})])
+    result = login("quirks.localhost", path="/silent/login", values=WRONG, person=person)
+    assert result.outcome == Outcome.SUCCESS, result.error_message
+    (pause,) = person.pauses
+    assert [(f.ref, f.reason) for f in pause.fields] == [("password", "rejected")]
+    assert [a["ok"] for a in sandbox.login_attempts("quirks.localhost")[before:]] == [False, True]
+
+
+def test_the_same_page_after_the_same_action_twice_ends_stuck_in_loop(login):
+    result = login("quirks.localhost", path="/loop/login", values=RIGHT)
+    assert result.outcome == Outcome.FAILED and result.error_code == ErrorCode.STUCK_IN_LOOP
+    assert "going round in circles" in result.error_message and "“Yes”" in result.error_message
+    assert result.steps.count("SUBMITTING") <= 4, result.steps

@@ -1,0 +1,102 @@
+"""quirks.localhost — "Quirks": the ways a site can leave a login engine unsure, one path each.
+
+* ``/silent/login`` — a wrong password brings back the same, empty form with **no error at all**; the
+  right one goes to ``/home``. An engine that cannot tell whether a submission was accepted must not
+  send the same password again.
+* ``/loop/login`` — the right password leads to a "Stay signed in?" page whose "Yes" brings the same
+  question back, for ever: a loop.
+* ``/vanish/login`` — the right password leads to a page with nothing on it but "Thanks!": no sign-out,
+  no account, no form, and no session either. Not a success.
+
+The sandbox's one account signs in everywhere (``accounts``); ``/home`` is the signed-in page.
+"""
+
+from __future__ import annotations
+
+from tests.sites import accounts
+from tests.sites.framework import (
+    LOGGED_IN,
+    Request,
+    Response,
+    Session,
+    Site,
+    document,
+    esc,
+    html_response,
+    redirect,
+)
+
+CSS = """
+body { margin: 0; font: 15px/1.5 'Trebuchet MS', sans-serif; background: #eef3f1; color: #17332b; }
+.top { background: #17332b; color: #fff; padding: 12px 30px; display: flex; gap: 20px; }
+.top a { color: #bfe3d6; } .top .me { margin-left: auto; display: flex; gap: 14px; }
+.card { width: 360px; margin: 70px auto; background: #fff; padding: 26px 30px; border-radius: 6px; }
+.card label { display: block; margin: 12px 0 4px; } .card input { width: 100%; padding: 8px; box-sizing: border-box; }
+.card button { margin-top: 16px; padding: 9px 18px; background: #17332b; color: #fff; border: 0; border-radius: 4px; }
+"""
+
+
+class QuirksSite(Site):
+    hosts = ("quirks.localhost",)
+    brand = "Quirks"
+    session_cookie = "quirks_sid"
+
+    def dispatch(self, req: Request) -> Response | None:
+        kind = req.path.split("/")[1] if req.path.count("/") >= 2 else ""
+        match req.method, req.path:
+            case "GET", "/home":
+                return self.home(req)
+            case "GET", "/logout":
+                response = redirect("/silent/login")
+                self.sign_out(req, response)
+                return response
+            case "GET", "/loop/kmsi":
+                return self.kmsi()
+            case "POST", "/loop/kmsi":
+                return redirect("/loop/kmsi")  # the same question again, whatever the answer
+            case "GET", "/vanish/thanks":
+                return html_response(document("Thanks", "<h1>Thanks!</h1>", css=CSS))
+            case "GET", path if path.endswith("/login") and kind in ("silent", "loop", "vanish"):
+                return self.login_page(kind)
+            case "POST", path if path.endswith("/login") and kind in ("silent", "loop", "vanish"):
+                return self.login_submit(req, kind)
+        return None
+
+    def page(self, title: str, main: str, session: Session | None) -> Response:
+        me = (f'<span class="me"><span>{esc(session.user)}</span><a href="/logout">Sign out</a></span>'
+              if session else '<span class="me"><a href="/silent/login">Sign in</a></span>')
+        body = f'<div class="top"><b>Quirks</b><a href="/help">Help</a>{me}</div>{main}'
+        return html_response(document(f"{title} · Quirks", body, css=CSS, body_attrs=LOGGED_IN if session else ""))
+
+    def login_page(self, kind: str) -> Response:
+        main = f"""<div class="card"><h1>Sign in to Quirks</h1>
+<form method="post" action="/{kind}/login">
+  <label for="username">Username</label><input id="username" name="username" autocomplete="username">
+  <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password">
+  <button type="submit">Sign in</button>
+</form></div>"""
+        return self.page("Sign in", main, None)
+
+    def login_submit(self, req: Request, kind: str) -> Response:
+        username = req.form.get("username", "")
+        ok = accounts.check_password(username, req.form.get("password", ""))
+        self.record_attempt(username, ok)
+        if not ok:
+            return self.login_page(kind)  # the same empty form, and not a word about why
+        if kind == "vanish":
+            return redirect("/vanish/thanks")
+        response = redirect("/loop/kmsi" if kind == "loop" else "/home")
+        self.sign_in(response)
+        return response
+
+    def kmsi(self) -> Response:
+        main = """<div class="card"><h1>Stay signed in?</h1><p>Do this to reduce the number of times you are asked to sign in.</p>
+<form method="post" action="/loop/kmsi"><button type="submit" name="answer" value="no">No</button>
+<button type="submit" name="answer" value="yes">Yes</button></form></div>"""
+        return self.page("Stay signed in?", main, None)
+
+    def home(self, req: Request) -> Response:
+        session = self.session(req)
+        if session is None:
+            return redirect("/silent/login")
+        return self.page("Home", f"<div class='card'><h1>Welcome, {esc(accounts.DISPLAY_NAME)}</h1></div>", session)
