@@ -355,7 +355,7 @@ class GoogleAccountsSite(Site):
             code = "4/0A" + secrets.token_urlsafe(24)
             with self._grants_lock:
                 self._grants[code] = (
-                    flow.data["client_id"], flow.data["redirect_uri"], session.user, time.time() + CODE_LIFETIME
+                    flow.data["client_id"], flow.data["redirect_uri"], accounts.EMAIL, time.time() + CODE_LIFETIME
                 )
             params = {"state": flow.data["state"], "code": code, "scope": "email profile openid", "authuser": "0", "prompt": "consent"}
         else:
