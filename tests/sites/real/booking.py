@@ -211,7 +211,7 @@ SIGNIN_SCRIPT = r"""
       '<form novalidate class="nw-signin" id="nw-password-form"><div class="bui-form__group">' +
       '<label for="password" class="bui-form__label">Password</label>' +
       '<div class="password-wrapper"><input type="password" name="password" id="password" class="bui-form__control" autocomplete="current-password" placeholder="Enter your password">' +
-      '<button type="button" aria-label="Show password">👁</button></div></div>' +
+      '<button type="button" aria-label="Show password">Show</button></div></div>' +
       '<button type="submit" class="bui-button bui-button--large bui-button--wide bui-button--primary"><span class="bui-button__text">Sign in</span></button></form>' +
       '<p><a href="/help">Forgot your password?</a></p><p><a href="#" class="nw-back">Sign in with a different email</a></p>' + legal() + "</div>");
     var form = view.querySelector("form"), input = view.querySelector("#password");
@@ -255,8 +255,8 @@ SIGNIN_SCRIPT = r"""
 """
 
 FACTORS = {
-    "totp": ("🔐", "Authenticator app", "Get a code from an authenticator app such as Google Authenticator"),
-    "sms": ("💬", "Text message", f"We'll text a code to {accounts.MASKED_PHONE}"),
+    "totp": ("⚿", "Authenticator app", "Get a code from an authenticator app such as Google Authenticator"),
+    "sms": ("✆", "Text message", f"We'll text a code to {accounts.MASKED_PHONE}"),
     "email": ("✉", "Email", f"We'll send a code to {accounts.MASKED_EMAIL}"),
 }
 
@@ -350,7 +350,7 @@ class BookingSite(Site):
 <header class="bui-header" role="banner"><div class="row">
   <a class="logo" href="/" aria-label="Booking.com">Booking<span>.com</span></a>
   <button type="button" class="hdr-btn" aria-label="Prices in U.S. Dollar">USD</button>
-  <button type="button" class="hdr-btn" aria-label="Language: English (US)">🇺🇸</button>
+  <button type="button" class="hdr-btn" aria-label="Language: English (US)">EN</button>
   <a class="hdr-btn" href="/help" aria-label="Customer Service help">?</a>
   <a class="hdr-btn" href="/about">List your property</a>
   {account}{menu}
@@ -378,7 +378,7 @@ class BookingSite(Site):
         """The sign-in pages: a slimmer header, as account.booking.com has."""
         body = f"""
 <header class="signin-hdr"><a class="logo" href="/" aria-label="Booking.com">Booking<span>.com</span></a>
-<button type="button" class="hdr-btn bui-button--secondary" aria-label="Language: English (US)">🇺🇸</button>
+<button type="button" class="hdr-btn" style="color:#fff" aria-label="Language: English (US)">EN</button>
 <a class="hdr-btn" href="/help" aria-label="Customer Service help" style="color:#fff">?</a></header>
 <main>{main}</main>
 {self.wall(req)}"""

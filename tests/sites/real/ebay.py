@@ -189,7 +189,7 @@ class EbaySite(Site):
     <ul><li>{self.greeting(session)}</li><li><a href="/deals">Daily Deals</a></li><li><a href="/outlet">Brand Outlet</a></li>
     <li><a href="/help">Gift Cards</a></li><li><a href="/help">Help &amp; Contact</a></li></ul>
     <ul><li><a href="/ship">Ship to</a></li><li><a href="/sell">Sell</a></li><li><a href="/mye/myebay/summary">Watchlist</a></li>
-    <li><a href="/mye/myebay/summary">My eBay</a></li><li><a href="/cart" aria-label="Your shopping cart">🛒</a></li></ul>
+    <li><a href="/mye/myebay/summary">My eBay</a></li><li><a href="/cart" aria-label="Your shopping cart">Cart</a></li></ul>
   </nav>
   <div id="gh">
     <a class="gh-logo" href="/" aria-label="eBay Home"><span>e</span><span>b</span><span>a</span><span>y</span></a>
@@ -335,7 +335,7 @@ b.addEventListener('click',function(){{var o=m.hidden;m.hidden=!o;b.setAttribute
         ru = safe_next(req.query.get("ru"), "/")
         main = f"""
 <div class="passkey-card">
-  <div class="glyph" aria-hidden="true">🔑</div>
+  <div class="glyph" aria-hidden="true">⚿</div>
   <h1>Create a passkey for faster sign-in?</h1>
   <p>Use your fingerprint, face or screen lock to sign in to eBay as {esc(accounts.USERNAME)} — no password needed.
   Passkeys are stored on this device. <a href="/help">Learn more about passkeys</a></p>

@@ -148,8 +148,8 @@ class GoogleAccountsSite(Site):
 
     hosts = (IDP_HOST,)
     brand = "Google"
-    session_cookie = "__Secure-3PSID"
-    flow_cookie = "__Host-GAPS"
+    session_cookie = "SID"
+    flow_cookie = "GAPS"
     identifier_key = "email"
 
     def __init__(self, sandbox: Sandbox) -> None:
@@ -552,14 +552,14 @@ class NotionSite(Site):
         <a role="menuitem" href="/logout" id="logout">Log out</a>
       </div>
     </div>
-    <a href="/search" class="pages" style="display:block;padding:3px 10px">🔍 Search</a>
+    <a href="/search" class="pages" style="display:block;padding:3px 10px">Search</a>
     <h4>Private</h4>
-    <div class="pages">{"".join(f"<a href='/workspace'>📄 {esc(p)}</a>" for p in pages)}</div>
+    <div class="pages">{"".join(f"<a href='/workspace'>{esc(p)}</a>" for p in pages)}</div>
   </nav>
   <section class="page">
     <div class="topbar"><span>Edited just now</span><a href="/workspace">Share</a><span>☆</span><span>⋯</span></div>
     <h1>Getting Started</h1>
-    <p>👋 Welcome to Notion, {esc(accounts.DISPLAY_NAME)}!</p>
+    <p>Welcome to Notion, {esc(accounts.DISPLAY_NAME)}!</p>
     <ul class="todo"><li>Click anywhere and just start typing</li><li>Hit / to see all the types of content you can add</li>
     <li>Drag ⋮⋮ to move blocks around</li></ul>
   </section>

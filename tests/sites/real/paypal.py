@@ -204,13 +204,18 @@ class PayPalSite(Site):
     def banner(self, req: Request | None) -> str:
         return "" if req is not None and req.cookies.get("cookie_prefs") else COOKIE_BANNER
 
-    def chrome(self, title: str, main: str, session: Session | None, req: Request | None = None) -> str:
+    def chrome(
+        self, title: str, main: str, session: Session | None, req: Request | None = None, *, minimal: bool = False
+    ) -> str:
+        if minimal:  # the sign-in page has no site header or footer, only its card
+            body = f"{main}\n{self.banner(req)}"
+            return document(title, body, css=CSS, body_attrs=LOGGED_IN if session else "")
         if session:
             header = f"""
 <header class="app-header"><a class="pp-logo" href="/myaccount/summary">Pay<span>Pal</span></a>
   <nav aria-label="Main"><a href="/myaccount/summary">Home</a><a href="/myaccount/transfer">Send and Request</a>
   <a href="/myaccount/wallet">Wallet</a><a href="/myaccount/activities">Activity</a><a href="/help">Help</a></nav>
-  <div class="who"><span aria-label="Notifications">🔔</span><span class="avatar" aria-hidden="true">{esc(accounts.DISPLAY_NAME[0])}</span>
+  <div class="who"><span aria-label="Notifications">✉</span><span class="avatar" aria-hidden="true">{esc(accounts.DISPLAY_NAME[0])}</span>
   <span>{esc(accounts.DISPLAY_NAME)}</span><a href="/myaccount/logout" id="header-logout">Log Out</a></div>
 </header>"""
         else:
@@ -321,7 +326,7 @@ class PayPalSite(Site):
 </section>
 </main>
 <script>{SIGNIN_SCRIPT}</script>"""
-        return html_response(self.chrome("Log in to your PayPal account", main, None, req))
+        return html_response(self.chrome("Log in to your PayPal account", main, None, req, minimal=True))
 
     def signin_submit(self, req: Request) -> Response:
         form = req.form
@@ -351,7 +356,7 @@ class PayPalSite(Site):
         return_uri = safe_next(req.query.get("returnUri"), "/myaccount/summary")
         main = f"""
 <main class="nag">
-  <div class="art" aria-hidden="true">🏦</div>
+  <div class="art" aria-hidden="true">$</div>
   <h1>Link your bank to pay faster</h1>
   <p>{esc(accounts.DISPLAY_NAME)}, linking a bank lets you add money to your PayPal balance and pay when your card isn't accepted.
   It only takes a minute.</p>

@@ -399,7 +399,7 @@ class YahooSite(Site):
             return redirect("/login")
         done = safe_next(req.query.get("done"), "/")
         inner = f"""
-<div class="nag-illustration" aria-hidden="true">📱</div>
+<div class="nag-illustration" aria-hidden="true">☎</div>
 <h1>Add a recovery phone number</h1>
 <p class="signin-sub">If you ever forget your password or get locked out, we'll text you a code so you can get back into
 {esc(accounts.EMAIL)}.</p>
