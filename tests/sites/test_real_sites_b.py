@@ -131,11 +131,13 @@ def test_yahoo_right_password_then_remind_me_later_lands_signed_in(client: Clien
     assert accounts.EMAIL in page.body and 'id="login-passwd"' in page.body
     reply = client.post(Y, "/account/challenge/password", {"username": accounts.EMAIL, "password": accounts.PASSWORD, "verifyPassword": "Next"})
     assert reply.status == 302 and reply.location == "/account/comm-channel/refresh?done=%2F"
-    assert any(c.startswith("T=") and "Max-Age=2592000" in c for c in reply.cookies_set()), "stay signed in"
     nag = client.get(Y, path_of(reply.location))
-    assert_logged_in_page(nag)
+    assert_logged_out_page(nag)
     assert "Add a recovery phone number" in nag.body and "Remind me later" in nag.body and ">Add</button>" in nag.body
-    assert client.post(Y, "/account/comm-channel/refresh", {"remindMeLater": "Remind me later", "done": "/"}).location == "/"
+    assert client.whoami(Y) is None, "the nag comes before the session"
+    reply = client.post(Y, "/account/comm-channel/refresh", {"remindMeLater": "Remind me later", "done": "/"})
+    assert reply.location == "/"
+    assert any(c.startswith("T=") and "Max-Age=2592000" in c for c in reply.cookies_set()), "stay signed in"
     assert client.whoami(Y) == "alice"
     assert_logged_in_page(client.get(Y, "/"))
 
@@ -160,9 +162,10 @@ def test_yahoo_wrong_password_re_renders_the_form_with_its_error_and_counts_once
     assert client.whoami(Y) is None
 
 
-def test_yahoo_no_session_variant_shows_the_nag_signed_in_but_the_next_page_is_signed_out(client: Client) -> None:
+def test_yahoo_no_session_variant_shows_the_home_page_signed_in_but_the_next_page_is_signed_out(client: Client) -> None:
     yahoo_to_password(client, NO_SESSION)
-    landing = client.post(Y, "/account/challenge/password", {"username": accounts.EMAIL, "password": accounts.PASSWORD})
+    client.post(Y, "/account/challenge/password", {"username": accounts.EMAIL, "password": accounts.PASSWORD})
+    landing = client.post(Y, "/account/comm-channel/refresh", {"remindMeLater": "Remind me later", "done": "/"})
     assert landing.status == 200
     assert_logged_in_page(landing)
     assert_logged_out_page(client.get(Y, "/"))
@@ -196,10 +199,12 @@ def test_ebay_right_password_then_skip_the_passkey_lands_signed_in(client: Clien
     reply = client.post(E, "/signin/s", {"userid": accounts.EMAIL, "pass": accounts.PASSWORD, "kmsi": "1", "ru": "/"})
     assert reply.status == 302 and reply.location == "/signin/passkey?ru=/"
     nag = client.get(E, path_of(reply.location))
-    assert_logged_in_page(nag)
+    assert_logged_out_page(nag)
     assert "Create a passkey for faster sign-in?" in nag.body and ">Create a passkey</button>" in nag.body
     assert ">Skip for now</button>" in nag.body
-    assert client.post(E, "/signin/passkey/skip", {"ru": "/"}).location == "/"
+    assert client.whoami(E) is None, "the nag comes before the session"
+    reply = client.post(E, "/signin/passkey/skip", {"ru": "/"})
+    assert reply.location == "/" and any(c.startswith("ebay_s=") and "Max-Age" in c for c in reply.cookies_set())
     assert client.whoami(E) == "alice"
     assert_logged_in_page(client.get(E, "/"))
 
@@ -216,9 +221,10 @@ def test_ebay_wrong_password_shows_oops_in_a_live_notice_with_a_reset_link_and_c
     assert client.whoami(E) is None
 
 
-def test_ebay_no_session_variant_shows_the_passkey_nag_signed_in_but_the_next_page_is_signed_out(client: Client) -> None:
+def test_ebay_no_session_variant_shows_the_home_page_signed_in_but_the_next_page_is_signed_out(client: Client) -> None:
     client.jars[E] = dict(NO_SESSION)
-    landing = client.post(E, "/signin/s", {"userid": accounts.EMAIL, "pass": accounts.PASSWORD, "ru": "/"})
+    client.post(E, "/signin/s", {"userid": accounts.EMAIL, "pass": accounts.PASSWORD, "ru": "/"})
+    landing = client.post(E, "/signin/passkey/skip", {"ru": "/"})
     assert landing.status == 200
     assert_logged_in_page(landing)
     assert_logged_out_page(client.get(E, "/"))
@@ -390,8 +396,9 @@ def test_paypal_right_password_then_not_now_lands_on_the_summary(client: Client)
     reply = client.post(P, "/signin", PAYPAL_LOGIN)
     assert reply.location == "/myaccount/interstitial/link-bank?returnUri=/myaccount/summary"
     nag = client.get(P, path_of(reply.location))
-    assert_logged_in_page(nag)
+    assert_logged_out_page(nag)
     assert "Link your bank to pay faster" in nag.body and ">Not now</button>" in nag.body
+    assert client.whoami(P) is None, "the nag comes before the session"
     assert client.post(P, "/myaccount/interstitial/link-bank", {"choice": "skip", "returnUri": "/myaccount/summary"}).location == "/myaccount/summary"
     assert client.whoami(P) == "alice"
     assert_logged_in_page(client.get(P, "/myaccount/summary"))
@@ -409,9 +416,10 @@ def test_paypal_wrong_password_shows_a_critical_notification_and_counts_once(san
     assert client.whoami(P) is None
 
 
-def test_paypal_no_session_variant_shows_the_nag_signed_in_but_the_next_page_is_signed_out(client: Client) -> None:
+def test_paypal_no_session_variant_shows_the_summary_signed_in_but_the_next_page_is_signed_out(client: Client) -> None:
     client.jars[P] = dict(NO_SESSION)
-    landing = client.post(P, "/signin", PAYPAL_LOGIN)
+    client.post(P, "/signin", PAYPAL_LOGIN)
+    landing = client.post(P, "/myaccount/interstitial/link-bank", {"choice": "skip", "returnUri": "/myaccount/summary"})
     assert landing.status == 200
     assert_logged_in_page(landing)
     assert client.get(P, "/myaccount/summary").location.startswith("/signin")

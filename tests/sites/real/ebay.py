@@ -15,7 +15,9 @@ Shapes:
 - site_error: a wrong password re-renders the password step with ``<section class="inline-notice
   inline-notice--attention" aria-live="polite">`` holding ``<p id="signin-error-msg"
   class="inline-notice__content">Oops, that's not a match.</p>`` and a "Reset your password" link.
-- interstitial: ``/signin/passkey`` — a passkey-enrolment nag; "Skip for now" keeps the session.
+- interstitial: ``/signin/passkey`` — a passkey-enrolment nag with no account chrome; the login is not
+  finished until it is answered: "Skip for now" starts the session ("Create a passkey" only reports that
+  this device cannot make one).
 """
 
 from __future__ import annotations
@@ -142,9 +144,7 @@ class EbaySite(Site):
             case "GET", "/signin/passkey":
                 return self.passkey_page(req)
             case "POST", "/signin/passkey/skip":
-                if not self.session(req):
-                    return redirect("/signin")
-                return redirect(safe_next(req.form.get("ru"), "/"))
+                return self.passkey_skip(req)
             case "GET", "/mye/myebay/summary":
                 return self.my_ebay(req)
             case ("GET" | "POST"), "/signout":
@@ -324,20 +324,26 @@ b.addEventListener('click',function(){{var o=m.hidden;m.hidden=!o;b.setAttribute
         self.record_attempt(userid, ok)
         if not ok:
             return self.signin_page(req, userid=userid, step="password", error="Oops, that's not a match.", ru=ru)
+        # The passkey nag comes before the session: "Skip for now" finishes the login.
         response = redirect(f"/signin/passkey?ru={quote(ru)}")
-        self.sign_in(response, persistent_days=self.kmsi_days if form.get("kmsi") else None)
+        self.end_flow(req, response)
+        self.start_flow(response, userid, kmsi=bool(form.get("kmsi")), stage="passkey")
         return response
 
+    def _passkey_flow(self, req: Request) -> Session | None:
+        flow = self.flow(req)
+        return flow if flow and flow.data.get("stage") == "passkey" else None
+
     def passkey_page(self, req: Request) -> Response:
-        session = self.session(req)
-        if not session:
-            return redirect("/signin")
         ru = safe_next(req.query.get("ru"), "/")
+        flow = self._passkey_flow(req)
+        if not flow:
+            return redirect(ru if self.session(req) else "/signin")
         main = f"""
 <div class="passkey-card">
   <div class="glyph" aria-hidden="true">⚿</div>
   <h1>Create a passkey for faster sign-in?</h1>
-  <p>Use your fingerprint, face or screen lock to sign in to eBay as {esc(accounts.USERNAME)} — no password needed.
+  <p>Use your fingerprint, face or screen lock to sign in to eBay as {esc(flow.user)} — no password needed.
   Passkeys are stored on this device. <a href="/help">Learn more about passkeys</a></p>
   <p class="passkey-note" id="passkey-note" role="status"></p>
   <button type="button" id="passkey-create-btn" class="btn btn--primary"
@@ -345,7 +351,16 @@ b.addEventListener('click',function(){{var o=m.hidden;m.hidden=!o;b.setAttribute
   <form method="post" action="/signin/passkey/skip"><input type="hidden" name="ru" value="{esc(ru)}">
     <button type="submit" id="passkey-skip-btn" class="btn btn--tertiary">Skip for now</button></form>
 </div>"""
-        return self.signin_chrome("Create a passkey | eBay", main, session)
+        return self.signin_chrome("Create a passkey | eBay", main)
+
+    def passkey_skip(self, req: Request) -> Response:
+        flow = self._passkey_flow(req)
+        if not flow:
+            return redirect("/signin")
+        response = redirect(safe_next(req.form.get("ru"), "/"))
+        self.sign_in(response, persistent_days=self.kmsi_days if flow.data.get("kmsi") else None)
+        self.end_flow(req, response)
+        return response
 
     def my_ebay(self, req: Request) -> Response:
         session = self.session(req)

@@ -479,7 +479,7 @@ class NotionSite(Site):
         def button(provider: str, glyph: str, label: str) -> str:
             return (
                 f'<div role="button" tabindex="0" class="notion-login-button" data-provider="{provider}" '
-                f'data-href="/login/{provider}"><span class="glyph" aria-hidden="true">{glyph}</span>{esc(label)}</div>'
+                f'data-href="/login/{provider}"><span class="glyph" aria-hidden="true">{glyph}</span> {esc(label)}</div>'
             )
 
         main = f"""
@@ -500,7 +500,8 @@ class NotionSite(Site):
 <div class="lang"><select aria-label="Language"><option selected>English (US)</option><option>Deutsch</option>
 <option>Français (France)</option><option>日本語</option><option>한국어</option></select></div>
 <script>{LOGIN_SCRIPT}</script>"""
-        return html_response(self.chrome("Log in – Notion", main, None))
+        header = '<header class="mkt-header"><a class="wordmark" href="/"><b>N</b> Notion</a></header>'
+        return html_response(document("Log in – Notion", header + main, css=APP_CSS))
 
     def start_google(self) -> Response:
         state = secrets.token_urlsafe(16)

@@ -16,7 +16,8 @@ Shapes:
 - site_error: a wrong password re-renders the password stage with ``<div class="notifications"
   role="alert"><p class="notification notification-critical">Some of your info isn't correct. Please
   try again.</p></div>``.
-- interstitial: ``/myaccount/interstitial/link-bank`` ("Not now"); and a non-blocking cookie banner
+- interstitial: ``/myaccount/interstitial/link-bank`` ("Not now"), before the session: either answer
+  starts it ("Link a bank" goes to the bank form); and a non-blocking cookie banner
   (``#gdprCookieBanner``, "Accept" / "Decline") at the bottom of every page until one is chosen.
 """
 
@@ -345,20 +346,27 @@ class PayPalSite(Site):
                 req, email=email, stage="password", return_uri=return_uri,
                 error="Some of your info isn't correct. Please try again.",
             )
+        # The link-your-bank nag comes before the session: "Not now" (or "Link a bank") finishes the login.
         response = redirect(f"/myaccount/interstitial/link-bank?returnUri={quote(return_uri)}")
-        self.sign_in(response)
+        self.end_flow(req, response)
+        self.start_flow(response, email, stage="nag")
         return response
 
+    def _nag_flow(self, req: Request) -> Session | None:
+        flow = self.flow(req)
+        return flow if flow and flow.data.get("stage") == "nag" else None
+
     def link_bank(self, req: Request) -> Response:
-        session = self.session(req)
-        if not session:
-            return redirect("/signin")
         return_uri = safe_next(req.query.get("returnUri"), "/myaccount/summary")
+        flow = self._nag_flow(req)
+        if not flow:
+            return redirect(return_uri if self.session(req) else "/signin")
         main = f"""
+<header class="pp-header"><span class="pp-logo">Pay<span>Pal</span></span></header>
 <main class="nag">
   <div class="art" aria-hidden="true">$</div>
   <h1>Link your bank to pay faster</h1>
-  <p>{esc(accounts.DISPLAY_NAME)}, linking a bank lets you add money to your PayPal balance and pay when your card isn't accepted.
+  <p>Linking a bank lets you add money to your PayPal balance and pay when your card isn't accepted.
   It only takes a minute.</p>
   <form method="post" action="/myaccount/interstitial/link-bank">
     <input type="hidden" name="returnUri" value="{esc(return_uri)}">
@@ -366,14 +374,19 @@ class PayPalSite(Site):
     <button type="submit" name="choice" value="skip" class="button not-now" id="notNowLink">Not now</button>
   </form>
 </main>"""
-        return html_response(self.chrome("Link your bank | PayPal", main, session, req))
+        return html_response(self.chrome("Link your bank | PayPal", main, None, req, minimal=True))
 
     def link_bank_submit(self, req: Request) -> Response:
-        if not self.session(req):
+        flow = self._nag_flow(req)
+        if not flow:
             return redirect("/signin")
         if req.form.get("choice") == "link":
-            return redirect("/myaccount/money/banks/new")
-        return redirect(safe_next(req.form.get("returnUri"), "/myaccount/summary"))
+            response = redirect("/myaccount/money/banks/new")
+        else:
+            response = redirect(safe_next(req.form.get("returnUri"), "/myaccount/summary"))
+        self.sign_in(response)
+        self.end_flow(req, response)
+        return response
 
     def summary(self, req: Request) -> Response:
         session = self.session(req)

@@ -14,8 +14,9 @@ Shapes:
   with only an ``<svg>`` inside; the Mail link next to it is icon-only too.
 - site_error: a wrong password re-renders the password form (server-side, HTTP 200) with
   ``<p class="error-msg" role="alert" data-error="messages.ERROR_INVALID_PASSWORD">``.
-- interstitial: ``/account/comm-channel/refresh`` — "Add" leads to a phone form; "Remind me later"
-  (``name="remindMeLater"``) goes on to the page the login started from.
+- interstitial: ``/account/comm-channel/refresh`` — the login is not finished until it is answered
+  (the session starts there): "Add" leads to a phone form, "Remind me later" (``name="remindMeLater"``)
+  to the page the login started from. The nag shows no account chrome.
 """
 
 from __future__ import annotations
@@ -385,38 +386,43 @@ class YahooSite(Site):
         self.record_attempt(flow.user, ok)
         if not ok:
             return self.password_page(req, error="Invalid password. Please try again")
-        done = flow.data.get("done", "/")
-        response = redirect(f"/account/comm-channel/refresh?{urlencode({'done': done})}")
-        self.sign_in(response, persistent_days=self.persistent_days if flow.data.get("persistent") else None)
-        self.end_flow(req, response)
-        return response
+        # The recovery-phone nag comes before the session: only "Add" or "Remind me later" finish the login.
+        flow.data["stage"] = "nag"
+        return redirect(f"/account/comm-channel/refresh?{urlencode({'done': flow.data.get('done', '/')})}")
 
     # --- after the password
 
+    def _nag_flow(self, req: Request) -> Session | None:
+        flow = self.flow(req)
+        return flow if flow and flow.data.get("stage") == "nag" else None
+
     def nag_page(self, req: Request) -> Response:
-        session = self.session(req)
-        if not session:
-            return redirect("/login")
+        flow = self._nag_flow(req)
+        if not flow:
+            return redirect(safe_next(req.query.get("done"), "/") if self.session(req) else "/login")
         done = safe_next(req.query.get("done"), "/")
         inner = f"""
 <div class="nag-illustration" aria-hidden="true">☎</div>
 <h1>Add a recovery phone number</h1>
 <p class="signin-sub">If you ever forget your password or get locked out, we'll text you a code so you can get back into
-{esc(accounts.EMAIL)}.</p>
+{esc(flow.user)}.</p>
 <form method="post" class="pure-form">
   <input type="hidden" name="done" value="{esc(done)}">
   <input type="hidden" name="crumb" value="{secrets.token_hex(8)}">
   <button type="submit" name="action" value="add" class="pure-button puree-button-primary">Add</button>
   <button type="submit" name="remindMeLater" value="Remind me later" class="pure-button puree-button-secondary">Remind me later</button>
 </form>"""
-        return self.login_box("Yahoo - Account security", inner, session)
+        return self.login_box("Yahoo - Account security", inner, None)
 
     def nag_submit(self, req: Request) -> Response:
-        if not self.session(req):
+        flow = self._nag_flow(req)
+        if not flow:
             return redirect("/login")
-        if req.form.get("action") == "add":
-            return redirect("/account/security/phone")
-        return redirect(safe_next(req.form.get("done"), "/"))
+        target = "/account/security/phone" if req.form.get("action") == "add" else safe_next(req.form.get("done"), "/")
+        response = redirect(target)
+        self.sign_in(response, persistent_days=self.persistent_days if flow.data.get("persistent") else None)
+        self.end_flow(req, response)
+        return response
 
     def phone_page(self, req: Request) -> Response:
         session = self.session(req)
