@@ -21,7 +21,7 @@ from django.utils import timezone
 from authhub.errors import AppError, Conflict
 from authhub.redaction import register_secrets
 from connections import tokens
-from connections.engine.types import LoginPlan
+from connections.engine.types import LoginPlan, Pause
 from connections.flow_results import profile_state_merge, typed_values_save
 from connections.models import AuthConnection, FlowInput, LoginFlow
 from connections.services import learned_plan_get, learned_plan_save
@@ -115,21 +115,8 @@ def flow_cancel(*, connection: AuthConnection) -> LoginFlow:
     return flow
 
 
-def _pause_options(pause: dict[str, Any]) -> dict[str, set[str]]:
-    return {
-        "refs": {f["ref"] for f in pause.get("fields", [])} | {f["name"] for f in pause.get("discovered_fields", [])},
-        "ids": {f["id"] for f in pause.get("fields", [])},
-        "choices": {c["id"] for c in pause.get("choices", [])},
-        "mfa": {o["type"] for o in pause.get("mfa_options", [])},
-        "sign_in": {o["id"] for o in pause.get("sign_in_options", [])},
-        "sso": {b["provider"] for b in pause.get("pending_sso_buttons", [])},
-        "sso_selectors": {b["selector"] for b in pause.get("pending_sso_buttons", [])},
-    }
-
-
-def build_answer(pause: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+def build_answer(pause: Pause, data: dict[str, Any]) -> dict[str, Any]:
     """Check a submission against what the pause asked, in either of Kernel's forms."""
-    allowed = _pause_options(pause)
     interaction_id = data.get("interaction_id")  # checked against the pause by flow_submit
     canonical = "field_values" in data or "selected_choice_id" in data
     if canonical and not interaction_id:
@@ -137,21 +124,21 @@ def build_answer(pause: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
 
     fields: dict[str, str] = {}
     for key, value in (data.get("fields") or {}).items():
-        if key not in allowed["refs"]:
-            raise AppError(f"The login did not ask for {key!r}; it asks for: {', '.join(sorted(allowed['refs'])) or 'no fields'}.",
+        if key not in pause.field_refs:
+            raise AppError(f"The login did not ask for {key!r}; it asks for: {', '.join(sorted(pause.field_refs)) or 'no fields'}.",
                            code="unknown_field")
         fields[key] = value
     for key, value in (data.get("field_values") or {}).items():
-        if key not in allowed["ids"] and key not in allowed["refs"]:
+        if key not in pause.field_ids and key not in pause.field_refs:
             raise AppError(f"The login did not ask for field {key!r}.", code="unknown_field")
         fields[key] = value
 
     choice = None
     for name, value, pool in (
-        ("selected_choice_id", data.get("selected_choice_id"), allowed["choices"]),
-        ("mfa_option_id", data.get("mfa_option_id"), allowed["mfa"]),
-        ("sign_in_option_id", data.get("sign_in_option_id"), allowed["sign_in"]),
-        ("sso_provider", data.get("sso_provider"), allowed["sso"]),
+        ("selected_choice_id", data.get("selected_choice_id"), pause.choice_ids),
+        ("mfa_option_id", data.get("mfa_option_id"), pause.mfa_types),
+        ("sign_in_option_id", data.get("sign_in_option_id"), pause.sign_in_ids),
+        ("sso_provider", data.get("sso_provider"), pause.sso_providers),
     ):
         if value:
             if value not in pool:
@@ -159,7 +146,7 @@ def build_answer(pause: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
                                code="unknown_choice")
             choice = value
     selector = data.get("sso_button_selector")
-    if selector and selector not in allowed["sso_selectors"]:
+    if selector and selector not in pause.sso_selectors:
         raise AppError("sso_button_selector is not one of the pending SSO buttons.", code="unknown_choice")
     if not fields and not choice and not selector:
         raise AppError("Nothing to submit: send the fields or the choice the login asks for.", code="invalid_request")
@@ -172,17 +159,18 @@ def flow_submit(*, connection: AuthConnection, data: dict[str, Any]) -> LoginFlo
     if flow is None:
         raise AppError("This connection has no login in progress: start one with login first.", code="no_flow_in_progress")
     sent = data.get("interaction_id")
-    if sent and sent != flow.pause.get("interaction_id"):
+    pause = flow.current_pause
+    if sent and sent != (pause.interaction_id if pause else flow.pause.get("interaction_id")):
         raise AppError(
             "This interaction_id is stale: the login has moved on. Read the connection again and answer "
             "what it asks now.",
             code="stale_interaction",
         )
-    if flow.step != LoginFlow.Step.AWAITING_INPUT or not flow.pause.get("interaction_id"):
+    if pause is None:
         raise AppError(f"The login is not waiting for input (it is {flow.step}).", code="flow_not_awaiting_input")
-    answer = build_answer(flow.pause, data)
+    answer = build_answer(pause, data)
     register_secrets(answer["fields"].values())
-    row = FlowInput(organization_id=connection.organization_id, flow=flow, interaction_id=flow.pause["interaction_id"])
+    row = FlowInput(organization_id=connection.organization_id, flow=flow, interaction_id=pause.interaction_id)
     row.payload = answer
     try:
         with transaction.atomic():
@@ -285,14 +273,14 @@ def flows_expire_runner(*, runner_id: str) -> int:
     )
 
 
-def flow_record_step(*, flow_id: str, step: str, message: str = "", pause: dict[str, Any] | None = None,
+def flow_record_step(*, flow_id: str, step: str, message: str = "", pause: Pause | None = None,
                      website_error: str | None = None, external_action_message: str | None = None) -> bool:
     """Save the step the engine reached; False when the flow has ended meanwhile (canceled, expired)."""
     now = timezone.now()
     return LoginFlow.objects.filter(pk=flow_id, status=LoginFlow.Status.IN_PROGRESS).update(
         step=step,
         message=message[:500],
-        pause=pause or {},
+        pause=pause.to_dict() if pause is not None else {},
         website_error=(website_error or "")[:500],
         external_action_message=(external_action_message or "")[:500],
         input_deadline=now + INPUT_TTL if step == LoginFlow.Step.AWAITING_INPUT else None,

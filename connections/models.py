@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from authhub.fields import PrefixedIdField
 from authhub.models import Organization, Project
+from connections.engine.types import Pause
 from credentials.fields import EncryptedField
 
 
@@ -242,8 +243,14 @@ class LoginFlow(models.Model):
         return self.status != self.Status.IN_PROGRESS
 
     @property
+    def current_pause(self) -> Pause | None:
+        """What the flow asks now, as the engine's typed ``Pause``; None unless it is waiting for input."""
+        return Pause.from_dict(self.pause) if self.step == self.Step.AWAITING_INPUT else None
+
+    @property
     def interaction_id(self) -> str | None:
-        return self.pause.get("interaction_id") if self.step == self.Step.AWAITING_INPUT else None
+        pause = self.current_pause
+        return pause.interaction_id if pause else None
 
 
 class FlowInput(models.Model):

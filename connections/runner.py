@@ -14,7 +14,6 @@ import logging
 import os
 import socket
 import time
-from dataclasses import asdict
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -338,9 +337,8 @@ class BrowserRunner:
     async def _on_step(self, flow_id: str, event: StepEvent) -> None:
         if event.step.value == LoginFlow.Step.COMPLETED:
             return  # the final state is written by _finish, in the same transaction as the profile
-        pause = asdict(event.pause) if event.pause is not None else None
         recorded = await sync_to_async(flows.flow_record_step)(
-            flow_id=flow_id, step=event.step.value, message=event.message, pause=pause,
+            flow_id=flow_id, step=event.step.value, message=event.message, pause=event.pause,
             website_error=event.website_error, external_action_message=event.external_action_message,
         )
         if recorded and flow_id in self.connections:

@@ -264,10 +264,6 @@ FLOW_FIELDS = (
 )
 
 
-def _null_if_empty(value: Any) -> Any:
-    return value if value else None
-
-
 def can_reauth(connection: AuthConnection, plan: dict[str, Any] | None) -> tuple[bool, str]:
     """Kernel's can_reauth: a credential, a prior success, and a learned login that needs no person."""
     credential = connection.credential
@@ -294,14 +290,14 @@ def flow_state(flow: LoginFlow | None, *, hosted: str | None = None) -> dict[str
             "flow_status", "flow_step", "flow_type", "flow_expires_at", "hosted_url", "interaction_id",
             "external_action_message", "website_error", "error_code", "error_message", *FLOW_FIELDS,
         )}
-    pause = flow.pause if flow.step == LoginFlow.Step.AWAITING_INPUT else {}
+    pause = flow.current_pause
     state = {
         "flow_status": flow.status,
         "flow_step": flow.step,
         "flow_type": flow.flow_type,
         "flow_expires_at": timestamp(flow.expires_at),
         "hosted_url": hosted if flow.status == LoginFlow.Status.IN_PROGRESS else None,
-        "interaction_id": pause.get("interaction_id"),
+        "interaction_id": pause.interaction_id if pause else None,
         "external_action_message": flow.external_action_message or None,
         "website_error": flow.website_error or None,
         "error_code": flow.error_code or None,
@@ -309,7 +305,7 @@ def flow_state(flow: LoginFlow | None, *, hosted: str | None = None) -> dict[str
         "progress_message": flow.message or None,  # AuthHub addition: what the browser is doing now
     }
     for key in FLOW_FIELDS:
-        state[key] = _null_if_empty(pause.get(key))
+        state[key] = pause.wire(key) if pause else None
     if flow.post_login_url:
         state["post_login_url"] = flow.post_login_url
     return state

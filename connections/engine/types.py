@@ -131,6 +131,59 @@ class Pause:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Pause | None:
+        """The pause as it was stored (``to_dict``); None for an empty one. Unknown keys are ignored, so
+        pauses stored by an older version still read."""
+        if not data or not data.get("interaction_id"):
+            return None
+
+        def items(kind: type, key: str) -> list[Any]:
+            names = set(kind.__dataclass_fields__)
+            return [kind(**{k: v for k, v in item.items() if k in names}) for item in data.get(key) or []]
+
+        return cls(
+            interaction_id=data["interaction_id"],
+            discovered_fields=items(DiscoveredField, "discovered_fields"), fields=items(Field, "fields"),
+            choices=items(Choice, "choices"), mfa_options=items(MfaOption, "mfa_options"),
+            pending_sso_buttons=items(SsoButton, "pending_sso_buttons"),
+            sign_in_options=items(SignInOption, "sign_in_options"), website_error=data.get("website_error"),
+        )
+
+    # What an answer may name, in either of Kernel's forms.
+
+    @property
+    def field_refs(self) -> set[str]:
+        return {f.ref for f in self.fields} | {f.name for f in self.discovered_fields}
+
+    @property
+    def field_ids(self) -> set[str]:
+        return {f.id for f in self.fields}
+
+    @property
+    def choice_ids(self) -> set[str]:
+        return {c.id for c in self.choices}
+
+    @property
+    def mfa_types(self) -> set[str]:
+        return {o.type for o in self.mfa_options}
+
+    @property
+    def sign_in_ids(self) -> set[str]:
+        return {o.id for o in self.sign_in_options}
+
+    @property
+    def sso_providers(self) -> set[str]:
+        return {b.provider for b in self.pending_sso_buttons}
+
+    @property
+    def sso_selectors(self) -> set[str]:
+        return {b.selector for b in self.pending_sso_buttons}
+
+    def wire(self, key: str) -> list[dict[str, Any]] | None:
+        """One of the pause's lists as the API shows it (``discovered_fields``, ``choices``…), or None."""
+        return [asdict(item) for item in getattr(self, key)] or None
+
 
 @dataclass(frozen=True)
 class UserInput:

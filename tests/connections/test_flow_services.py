@@ -7,6 +7,7 @@ import pytest
 from authhub import services as tenancy
 from authhub.errors import AppError
 from connections import flows, managed_auth
+from connections.engine.types import DiscoveredField, Field, Pause
 from connections.models import AuthConnection, FlowInput, LoginFlow
 from credentials import services as credential_services
 from credentials.models import Credential
@@ -17,9 +18,8 @@ def waiting_flow(db):
     project = tenancy.organization_create(name="flow-services").default_project()
     connection = managed_auth.connection_create(project=project, domain="example.com", profile_name="p")
     flow, _ = flows.flow_start(connection=connection)
-    pause = {"interaction_id": "int_1", "fields": [{"id": "fld_password", "ref": "password", "type": "password",
-                                                    "reason": "missing"}],
-             "discovered_fields": [{"name": "password", "label": "Password", "type": "password", "selector": "#p"}]}
+    pause = Pause("int_1", fields=[Field("fld_password", "password", "password", "missing")],
+                  discovered_fields=[DiscoveredField("password", "Password", "password", "#p")])
     assert flows.flow_record_step(flow_id=flow.pk, step=LoginFlow.Step.AWAITING_INPUT, pause=pause)
     return connection, flow
 

@@ -163,12 +163,13 @@ def test_yahoo_wrong_password_re_renders_the_form_with_its_error_and_counts_once
 
 
 def test_yahoo_no_session_variant_shows_the_home_page_signed_in_but_the_next_page_is_signed_out(client: Client) -> None:
+    client.within_login = True
     yahoo_to_password(client, NO_SESSION)
     client.post(Y, "/account/challenge/password", {"username": accounts.EMAIL, "password": accounts.PASSWORD})
-    landing = client.post(Y, "/account/comm-channel/refresh", {"remindMeLater": "Remind me later", "done": "/"})
+    landing = client.follow(Y, client.post(Y, "/account/comm-channel/refresh", {"remindMeLater": "Remind me later", "done": "/"}))
     assert landing.status == 200
     assert_logged_in_page(landing)
-    assert_logged_out_page(client.get(Y, "/"))
+    assert_logged_out_page(client.fresh_get(Y, "/"))
     assert client.whoami(Y) is None
 
 
@@ -222,12 +223,13 @@ def test_ebay_wrong_password_shows_oops_in_a_live_notice_with_a_reset_link_and_c
 
 
 def test_ebay_no_session_variant_shows_the_home_page_signed_in_but_the_next_page_is_signed_out(client: Client) -> None:
+    client.within_login = True
     client.jars[E] = dict(NO_SESSION)
     client.post(E, "/signin/s", {"userid": accounts.EMAIL, "pass": accounts.PASSWORD, "ru": "/"})
-    landing = client.post(E, "/signin/passkey/skip", {"ru": "/"})
+    landing = client.follow(E, client.post(E, "/signin/passkey/skip", {"ru": "/"}))
     assert landing.status == 200
     assert_logged_in_page(landing)
-    assert_logged_out_page(client.get(E, "/"))
+    assert_logged_out_page(client.fresh_get(E, "/"))
     assert client.whoami(E) is None
 
 
@@ -240,7 +242,7 @@ def google_round_trip(client: Client, password: str = accounts.PASSWORD) -> Repl
     """From "Continue with Google" to the provider's answer after the password."""
     start = client.get(N, "/login/google")
     assert start.location.startswith(f"http://{G}:") and "/o/oauth2/auth?" in start.location
-    assert client.get(G, path_of(start.location)).location.startswith("/v3/signin/identifier")
+    assert client.fresh_get(G, path_of(start.location)).location.startswith("/v3/signin/identifier")
     assert client.post(G, "/v3/signin/identifier", {"identifier": accounts.EMAIL}).location.startswith("/v3/signin/challenge/pwd")
     return client.post(G, "/v3/signin/challenge/pwd", {"identifier": accounts.EMAIL, "Passwd": password})
 
@@ -285,13 +287,14 @@ def test_notion_wrong_google_password_is_refused_on_the_provider_and_counted_onc
 
 
 def test_notion_no_session_variant_shows_the_workspace_but_the_next_page_is_signed_out(client: Client) -> None:
+    client.within_login = True
     client.jars[N] = dict(NO_SESSION)
     google_round_trip(client)
     callback = client.post(G, "/signin/oauth/consent", {"submit_access": "true"}).location
-    landing = client.get(N, path_of(callback))
+    landing = client.follow(N, client.get(N, path_of(callback)))
     assert landing.status == 200
     assert_logged_in_page(landing)
-    assert client.get(N, "/workspace").location == "/login"
+    assert client.fresh_get(N, "/workspace").location == "/login"
     assert client.whoami(N) is None
 
 
@@ -355,14 +358,15 @@ def test_zoom_wrong_password_says_unable_to_sign_in_and_counts_once_on_the_tenan
 
 
 def test_zoom_no_session_variant_shows_the_profile_but_the_next_page_is_signed_out(client: Client) -> None:
+    client.within_login = True
     client.jars[Z] = dict(NO_SESSION)
     handle = okta_widget(client)
     post_json(client, OKTA, "/idp/idx/identify", {"stateHandle": handle, "identifier": accounts.EMAIL})
     answer = post_json(client, OKTA, "/idp/idx/challenge/answer", {"stateHandle": handle, "credentials": {"passcode": accounts.PASSWORD}})
-    landing = client.get(Z, path_of(client.get(OKTA, answer.json()["success"]["href"]).location))
+    landing = client.follow(Z, client.get(Z, path_of(client.get(OKTA, answer.json()["success"]["href"]).location)))
     assert landing.status == 200
     assert_logged_in_page(landing)
-    assert client.get(Z, "/profile").location == "/signin"
+    assert client.fresh_get(Z, "/profile").location == "/signin"
     assert client.whoami(Z) is None
 
 
@@ -417,12 +421,13 @@ def test_paypal_wrong_password_shows_a_critical_notification_and_counts_once(san
 
 
 def test_paypal_no_session_variant_shows_the_summary_signed_in_but_the_next_page_is_signed_out(client: Client) -> None:
+    client.within_login = True
     client.jars[P] = dict(NO_SESSION)
     client.post(P, "/signin", PAYPAL_LOGIN)
-    landing = client.post(P, "/myaccount/interstitial/link-bank", {"choice": "skip", "returnUri": "/myaccount/summary"})
+    landing = client.follow(P, client.post(P, "/myaccount/interstitial/link-bank", {"choice": "skip", "returnUri": "/myaccount/summary"}))
     assert landing.status == 200
     assert_logged_in_page(landing)
-    assert client.get(P, "/myaccount/summary").location.startswith("/signin")
+    assert client.fresh_get(P, "/myaccount/summary").location.startswith("/signin")
     assert client.whoami(P) is None
 
 
@@ -489,9 +494,10 @@ def test_booking_wrong_password_is_refused_with_the_password_note_and_counted_on
 
 
 def test_booking_no_session_variant_shows_my_settings_but_the_next_page_is_signed_out(client: Client) -> None:
+    client.within_login = True
     client.jars[B] = dict(NO_SESSION)
-    landing = booking_sign_in(client)
+    landing = client.follow(B, booking_sign_in(client))
     assert landing.status == 200
     assert_logged_in_page(landing)
-    assert client.get(B, "/mysettings").location == "/sign-in"
+    assert client.fresh_get(B, "/mysettings").location == "/sign-in"
     assert client.whoami(B) is None

@@ -49,6 +49,9 @@ class Client:
 
     port: int
     jars: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Requests made inside a login's own navigation (Sec-Fetch-Site: same-origin), as a browser marks
+    # them; the no-session variant keeps a session through those and ends it on a page opened afresh.
+    within_login: bool = False
 
     def request(
         self,
@@ -62,7 +65,8 @@ class Client:
     ) -> Reply:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         jar = self.jars.setdefault(host, {})
-        sent = {"Host": f"{host}:{self.port}", **(headers or {})}
+        sent = {"Host": f"{host}:{self.port}", **({"Sec-Fetch-Site": "same-origin"} if self.within_login else {}),
+                **(headers or {})}
         if jar:
             sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in jar.items())
         if form is not None:
@@ -88,6 +92,18 @@ class Client:
 
     def post(self, host: str, path: str, form: dict | None = None, **kw) -> Reply:
         return self.request("POST", host, path, form=form if form is not None else {}, **kw)
+
+    def follow(self, host: str, reply: Reply) -> Reply:
+        """The page a redirect leads to (same host), or the reply itself."""
+        for _ in range(5):
+            if reply.status not in (301, 302, 303, 307, 308):
+                break
+            reply = self.get(host, path_of(reply.location))
+        return reply
+
+    def fresh_get(self, host: str, path: str) -> Reply:
+        """A page opened afresh (typed, bookmarked, or by a program): Sec-Fetch-Site none."""
+        return self.get(host, path, headers={"Sec-Fetch-Site": "none"})
 
     def whoami(self, host: str) -> str | None:
         return self.get(host, "/_sandbox/whoami").json()["user"]
