@@ -147,9 +147,8 @@ class CognitoSite(Site):
         return req.query.get("client_id") == CLIENT_ID and req.query.get("redirect_uri") in self.redirect_uris
 
     def _bad_client(self, req: Request) -> Response:
-        return html_response(
-            self.chrome("Error", "<h1>An error was encountered with the requested page.</h1><p>redirect_mismatch</p>", None), 400
-        )
+        main = "<h1>An error was encountered with the requested page.</h1><p>redirect_mismatch</p>"
+        return html_response(self.chrome("Error", main, self.session(req)), 400)
 
     def _auth_query(self, req: Request) -> dict[str, str]:
         return {k: v for k, v in req.query.items() if k in ("client_id", "response_type", "scope", "redirect_uri", "state")}

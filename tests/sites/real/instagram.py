@@ -94,7 +94,10 @@ footer._ab1x select { border: 0; background: none; color: #737373; font-size: 12
 .pfp.big { width: 56px; height: 56px; }
 ._more-menu { position: absolute; left: 12px; bottom: 72px; width: 266px; background: #fff; border-radius: 16px; box-shadow: 0 4px 12px rgba(0,0,0,.15); padding: 8px; z-index: 5; }
 ._more-menu a, ._more-menu [role=button] { padding: 14px 16px !important; font-size: 14px !important; }
-.feed { max-width: 630px; margin: 24px auto; } .stories { display: flex; gap: 16px; margin-bottom: 24px; } .stories span { text-align: center; font-size: 12px; }
+.x1n2onr6 > main { display: flex; justify-content: center; gap: 64px; }
+._aak6 { width: 320px; margin-top: 36px; font-size: 14px; } ._aak8 { display: flex; gap: 12px; align-items: center; } ._aak9 { margin-left: auto; color: #0095f6; font-weight: 600; cursor: pointer; }
+._aaka { color: #737373; font-weight: 600; display: flex; justify-content: space-between; } ._aakb { list-style: none; padding: 0; line-height: 2.4; }
+.feed { width: 630px; margin: 24px 0; } .stories { display: flex; gap: 16px; margin-bottom: 24px; } .stories span { text-align: center; font-size: 12px; }
 .stories .ring { display: block; width: 64px; height: 64px; border-radius: 50%; background: conic-gradient(#feda75, #fa7e1e, #d62976, #962fbf, #4f5bd5, #feda75); margin-bottom: 4px; }
 .post { border-bottom: 1px solid #dbdbdb; padding-bottom: 16px; margin-bottom: 16px; } .post .photo { height: 360px; border-radius: 4px; background: #efefef; margin: 10px 0; }
 /* interstitials */
@@ -258,6 +261,14 @@ FOOTER = """
   <div><select aria-label="Switch Display Language"><option>English</option><option>Deutsch</option><option>Español</option><option>Français</option>
   <option>Português (Brasil)</option></select> © 2025 Instagram from Meta</div>
 </footer>"""
+# The feed's right column: who is signed in, "Switch", and suggestions.
+RIGHT_RAIL = f"""
+<aside class="_aak6" aria-label="Account">
+  <div class="_aak8"><span class="pfp big" aria-hidden="true"></span><div><a href="/alice/"><b>alice</b></a><br>{accounts.DISPLAY_NAME}</div>
+  <div role="button" tabindex="0" class="_aak9">Switch</div></div>
+  <p class="_aaka">Suggested for you <a href="/explore/people/">See All</a></p>
+  <ul class="_aakb"><li>filmclub · Followed by mara.k</li><li>tomnook · New to Instagram</li><li>bea · Suggested for you</li></ul>
+</aside>"""
 
 SIDE_PAGES = {
     "/accounts/password/reset/": ("Trouble logging in?", "Enter your email, phone, or username and we'll send you a link to get back into your account."),
@@ -400,7 +411,7 @@ class InstagramSite(Site):
                 '<div class="x1n2onr6"><nav aria-label="Primary"><a class="wordmark" href="/" aria-label="Instagram">Instagram</a>'
                 f'{links}<a href="/alice/"><span class="pfp" role="img" aria-label="alice\'s profile picture"></span> <span>Profile</span></a>'
                 '<div role="button" tabindex="0" data-more aria-haspopup="menu" aria-expanded="false">≡ <span>More</span></div>'
-                f"{more}</nav><main>{main}</main></div>{extra}"
+                f"{more}</nav><main>{main}{RIGHT_RAIL}</main></div>{extra}"
             )
         return document(title, f"{body}<script>{SIGNED_IN_SCRIPT}</script>", css=CSS, body_attrs=LOGGED_IN)
 
