@@ -65,7 +65,7 @@ a { color: #0c66e4; text-decoration: none; } a:hover { text-decoration: underlin
 .css-footer { background: #f4f5f7; padding: 28px 80px; display: flex; gap: 24px; font-size: 12px; color: #6b778c; align-items: center; }
 .css-footer select { font-size: 12px; }
 /* login */
-body.login { background: #fafbfc url() no-repeat; min-height: 100vh; }
+body.login { background: #fafbfc; min-height: 100vh; }
 .css-1r8kq2a { display: flex; flex-direction: column; align-items: center; padding-top: 48px; min-height: 100vh; }
 .css-7ktyn0 { width: 400px; background: #fff; border-radius: 3px; box-shadow: rgba(9,30,66,.25) 0 0 10px; padding: 32px 40px; }
 .css-hdr { text-align: center; margin-bottom: 16px; } .css-hdr svg { height: 40px; width: 180px; }

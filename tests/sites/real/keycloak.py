@@ -17,9 +17,9 @@ Steps, as a person meets them:
    method" (**mfa_rows**): ``#kc-select-credential-form`` whose rows are ``<button name=
    "authenticationExecution">`` — a heading ("Authenticator Application", "Security Key", "Recovery
    Authentication Code") and a description each. The authenticator row leads back to the OTP page;
-   the security key and recovery code rows lead to pages that cannot succeed. The OTP page
-   is filled directly in the normal scenario; opening ``/realms/acme/account/?kc_select=1`` signed out
-   (it passes ``kc_select=1`` to the auth URL) shows the row list first, right after the password.
+   the security key and recovery code rows lead to pages that cannot succeed. Filling the OTP page
+   directly and going through the rows both work. Opening ``/realms/acme/account/?kc_select=1`` signed
+   out (it passes ``kc_select=1`` to the auth URL) shows the row list first, right after the password.
 5. Success sets ``KEYCLOAK_IDENTITY`` (30 days with "Remember me") and redirects to
    ``/realms/acme/account/?state=…&session_state=…&iss=…&code=…`` (a one-time code); the account
    console shows "Alice", the avatar menu and "Sign out".
@@ -40,6 +40,7 @@ from tests.sites.framework import (
     LOGGED_IN,
     Request,
     Response,
+    Sandbox,
     Session,
     Site,
     document,
@@ -148,7 +149,7 @@ class KeycloakSite(Site):
         ),
     )
 
-    def __init__(self, sandbox) -> None:  # noqa: ANN001 - the framework's Sandbox protocol
+    def __init__(self, sandbox: Sandbox) -> None:
         super().__init__(sandbox)
         self._codes: dict[str, tuple[str, float]] = {}  # code → (session token, expiry)
         self._codes_lock = threading.Lock()
