@@ -1,7 +1,9 @@
 """Login engine benchmark: the engine against a hand-written Playwright login (the floor), same run.
 
 Both start with the browser running and a fresh context, and stop when the site shows the user as
-logged in (the floor waits for it, the engine decides it) and the context is closed. Prints one JSON
+logged in — the floor waits for it, the engine decides it — **and a fresh page of the site, opened with
+the new browser state, shows it again** (the engine's proof; the floor does the same check by hand),
+and the context is closed. Prints one JSON
 line per benchmark: {"bench", "value", "floor", "ratio"} (milliseconds; ratio = value / floor).
 
     python -m bench.engine [--rounds 15]
@@ -18,13 +20,22 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from playwright.async_api import Browser
+from playwright.async_api import Browser, BrowserContext
 
 from connections.engine import BrowserHost, EngineConfig, LoginEngine, LoginPlan, LoginRequest, Outcome
+from connections.engine.verdict import check_session
 from tests.sites import accounts
 from tests.sites.server import SITE_CLASSES, SandboxServer
 
 LOGGED_IN = '[data-sandbox-state="logged-in"]'
+
+
+async def fresh_page_check(context: BrowserContext, url: str) -> None:
+    """The hand-written version of the engine's proof: the landing, reopened, is still signed in."""
+    page = await context.new_page()
+    await page.goto(url)
+    await page.wait_for_selector(LOGGED_IN)
+    await page.close()
 
 
 async def floor_classic(browser: Browser, base: str, proxy: dict[str, str] | None = None) -> None:
@@ -35,6 +46,7 @@ async def floor_classic(browser: Browser, base: str, proxy: dict[str, str] | Non
     await page.fill("#id_password", accounts.PASSWORD)
     await page.click("form.login-form button[type=submit]")
     await page.wait_for_selector(LOGGED_IN)
+    await fresh_page_check(context, page.url)
     await context.close()
 
 
@@ -47,6 +59,7 @@ async def floor_steps(browser: Browser, base: str, proxy: dict[str, str] | None 
     await page.fill("#passwd", accounts.PASSWORD)
     await page.click("button:has-text('Sign in')")
     await page.wait_for_selector(LOGGED_IN)
+    await fresh_page_check(context, page.url)
     await context.close()
 
 
@@ -114,10 +127,41 @@ async def peak_memory(work: Awaitable[object]) -> tuple[float, float]:
 
 
 async def engine_login(engine: LoginEngine, domain: str, url: str, values: dict[str, str], plan: LoginPlan | None) -> LoginPlan:
+    result = await engine_result(engine, domain, url, values, plan)
+    assert result.plan is not None
+    return result.plan
+
+
+async def engine_result(engine: LoginEngine, domain: str, url: str, values: dict[str, str], plan: LoginPlan | None):  # noqa: ANN201
     result = await engine.login(LoginRequest(domain=domain, login_url=None if plan else url, values=values, plan=plan))
     if result.outcome != Outcome.SUCCESS or result.plan is None:
         raise RuntimeError(f"{domain}: {result.error_code} {result.error_message}")
-    return result.plan
+    return result
+
+
+async def bench_verification(engine: LoginEngine, browser: Browser, sandbox: SandboxServer, name: str, rounds: int) -> None:
+    """The proof on its own: the engine's session verdict on a fresh page, against the hand-written
+    fresh-page check, both in a context that holds the session."""
+    domain, path, values, _ = SITES[name]
+    url = sandbox.url(domain, path)
+    result = await engine_result(engine, domain, url, values, None)
+    landing = result.post_login_url or url
+    listener = await engine.egress.open()
+    context = await browser.new_context(storage_state=result.storage_state, proxy=listener.playwright_proxy())  # type: ignore[arg-type]
+    try:
+        verdicts, floors = [], []
+        for _ in range(rounds):
+            floors.append(await timed(lambda: fresh_page_check(context, landing)))
+            start = time.perf_counter()
+            verdict = await check_session(context, landing, identities=[accounts.USERNAME, accounts.EMAIL])
+            verdicts.append((time.perf_counter() - start) * 1000)
+            if not verdict.logged_in:
+                raise RuntimeError(f"{domain}: the verdict on a signed-in context was {verdict.state}: {verdict.reason}")
+        emit(f"verification_{name}", statistics.median(verdicts), statistics.median(floors), rounds=rounds,
+             floor_is="the hand-written fresh-page check (goto, wait for the signed-in marker)")
+    finally:
+        await context.close()
+        await listener.close()
 
 
 async def bench_site(engine: LoginEngine, browser: Browser, sandbox: SandboxServer, name: str, rounds: int) -> None:
@@ -158,6 +202,7 @@ async def main(rounds: int) -> None:
         engine = LoginEngine(host.browser, config)
         for name in SITES:
             await bench_site(engine, host.browser, sandbox, name, rounds)
+            await bench_verification(engine, host.browser, sandbox, name, rounds)
 
         # 20 logins at once in one process, against 20 hand-written logins one after another.
         domain, path, values, floor = SITES["classic"]

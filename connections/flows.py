@@ -21,7 +21,7 @@ from django.utils import timezone
 from authhub.errors import AppError, Conflict
 from authhub.redaction import register_secrets
 from connections import tokens
-from connections.engine.types import LoginPlan, Pause
+from connections.engine.types import Fingerprint, LoginPlan, Pause
 from connections.flow_results import profile_state_merge, typed_values_save
 from connections.models import AuthConnection, FlowInput, LoginFlow
 from connections.services import learned_plan_get, learned_plan_save
@@ -314,7 +314,7 @@ def flow_finish(
     *, flow_id: str, outcome: str, error_code: str = "", error_message: str = "", website_error: str = "",
     post_login_url: str = "", state_before: dict[str, Any] | None = None, state_after: dict[str, Any] | None = None,
     plan: LoginPlan | None = None, typed_values: dict[str, str] | None = None,
-    typed_hosts: dict[str, str] | None = None, recording_path: str = "",
+    typed_hosts: dict[str, str] | None = None, recording_path: str = "", fingerprint: Fingerprint | None = None,
 ) -> bool:
     """Record a flow's end. On success the profile, connection, plan and credential are updated;
     on failure or cancel the profile is left as it was.
@@ -344,6 +344,7 @@ def flow_finish(
             AuthConnection.objects.filter(pk=connection.pk).update(
                 status=AuthConnection.Status.AUTHENTICATED, post_login_url=post_login_url[:2048],
                 last_auth_check_at=now, updated_at=now,
+                session_fingerprint=fingerprint.to_dict() if fingerprint else connection.session_fingerprint,
             )
             if not connection.login_url and plan is not None and plan.login_url:
                 AuthConnection.objects.filter(pk=connection.pk, login_url="").update(login_url=plan.login_url[:2048])

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from authhub.fields import PrefixedIdField
 from authhub.models import Organization, Project
-from connections.engine.types import Pause
+from connections.engine.types import Fingerprint, Pause
 from credentials.fields import EncryptedField
 
 
@@ -157,6 +157,9 @@ class AuthConnection(models.Model):
     proxy = models.ForeignKey(Proxy, on_delete=models.PROTECT, null=True, blank=True, related_name="connections")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEEDS_AUTH)
     post_login_url = models.CharField(max_length=2048, blank=True, default="")
+    # What proved the last successful login (sign-out/account controls, session cookie names, landing
+    # path): later session verdicts on this connection look for it first. Holds no secret.
+    session_fingerprint = models.JSONField(default=dict, blank=True)
     last_auth_check_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -167,6 +170,10 @@ class AuthConnection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.domain} @ {self.profile}"
+
+    @property
+    def fingerprint(self) -> Fingerprint | None:
+        return Fingerprint.from_dict(self.session_fingerprint)
 
     def latest_flow(self) -> LoginFlow | None:
         return self.flows.order_by("-created_at", "-id").first()

@@ -150,6 +150,7 @@ def _flow_request(flow_id: str) -> tuple[LoginFlow, LoginRequest, dict[str, Any]
         plan=plan,
         use_plan=flow.options.get("skill_mode", "enabled") != "disabled",
         mode=Mode.UNATTENDED if flow.flow_type == LoginFlow.Type.REAUTH else Mode.INTERACTIVE,
+        fingerprint=connection.fingerprint,
     )
     if credential is not None:
         request.totp_algorithm = credential.totp_algorithm or "SHA1"
@@ -318,6 +319,7 @@ class BrowserRunner:
             typed_values=result.typed_values,
             typed_hosts=result.typed_hosts,
             recording_path=result.recording_path or "",
+            fingerprint=result.fingerprint,
         )
         if not recorded:
             # Canceled, expired or deleted while the engine was finishing: the earlier end stands.

@@ -75,6 +75,9 @@ def test_an_already_logged_in_profile_finishes_without_typing(client, sandbox):
     connection = connect(client, sandbox, "classic.localhost", "/login", values={"username": "alice", "password": PASSWORD})
     client.auth.connections.login(connection.id)
     assert wait_until_finished(client, connection.id).flow_status == "SUCCESS"
+    proof = AuthConnection.objects.get(pk=connection.id).fingerprint
+    assert proof is not None and "Log out" in proof.controls and "ledgerly_session" in proof.cookies
+    assert proof.path == "classic.localhost/account", "what proved the login is kept on the connection"
     before = len(sandbox.login_attempts("classic.localhost"))
     client.auth.connections.login(connection.id)
     assert wait_until_finished(client, connection.id).flow_status == "SUCCESS"
