@@ -9,8 +9,7 @@ password, a code, a choice of method, a prompt to answer, an identifier step, �
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from enum import StrEnum
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -30,6 +29,7 @@ from connections.engine.field_roles import (
     role_of,
     tokens,
 )
+from connections.engine.page_model import Analysis, Element, Frame, Input, PageKind
 from connections.engine.page_signals import ERROR_WORDS
 
 __all__ = [
@@ -37,24 +37,6 @@ __all__ = [
     "PASSWORD_WORDS", "SEARCH_WORDS", "USERNAME_WORDS", "Analysis", "Element", "Frame", "Input", "PageKind", "Role",
     "analyze", "phrase", "role_of", "tokens",
 ]
-
-
-class PageKind(StrEnum):
-    CAPTCHA = "captcha"
-    LOGIN = "login"  # a password field (with or without an identifier)
-    IDENTIFIER = "identifier"  # an identifier-first step (or only provider buttons: see sso_buttons)
-    OTP = "otp"
-    MFA_CHOICE = "mfa_choice"
-    ACCOUNT_PICKER = "account_picker"
-    STAY_SIGNED_IN = "stay_signed_in"
-    INTERSTITIAL = "interstitial"  # a skippable prompt (save login info, add a phone, create a passkey…)
-    CONSENT = "consent"  # OAuth consent (a cookie banner is Analysis.consent, not a kind)
-    PUSH = "push"
-    PASSKEY = "passkey"
-    LOGGED_IN = "logged_in"
-    ENTRY = "entry"  # no form, but a "Log in" link or button (or the menu that holds one)
-    UNKNOWN = "unknown"
-
 
 SUBMIT_WORDS = re.compile(r"\b(sign\s?in|log\s?in|login|signin|log\s?on|submit|continue|next|verify|confirm|done|proceed|enter|go)\b", re.I)
 ENTRY_WORDS = signals.ENTRY
@@ -99,96 +81,6 @@ MFA_TYPES = (
     ("call", re.compile(r"phone call|\bcall\b|voice", re.I)),
     ("email", re.compile(r"e-?mail", re.I)),
 )
-
-
-@dataclass
-class Element:
-    frame: int
-    data: dict[str, Any]
-
-    @property
-    def ref(self) -> str:
-        return self.data["ref"]
-
-    @property
-    def selector(self) -> str:
-        return f'[data-ah="{self.ref}"]'
-
-    @property
-    def durable(self) -> str:
-        return self.data.get("durable") or ""
-
-    @property
-    def order(self) -> int:
-        return int(self.data.get("order", 0))
-
-    @property
-    def group(self) -> str:
-        return f"{self.frame}:{self.data.get('group', 'doc')}"
-
-    @property
-    def text(self) -> str:
-        return self.data.get("text", "")
-
-    def words(self) -> set[str]:
-        d = self.data
-        return tokens(d.get("name", ""), d.get("id", ""), d.get("label", ""), d.get("placeholder", ""), d.get("aria", ""))
-
-    def describe(self) -> str:
-        d = self.data
-        return d.get("label") or d.get("aria") or d.get("placeholder") or d.get("text") or d.get("name") or ""
-
-
-@dataclass
-class Input(Element):
-    role: Role = Role.TEXT
-
-
-@dataclass
-class Frame:
-    index: int
-    url: str
-    data: dict[str, Any]
-
-
-@dataclass
-class Analysis:
-    kind: PageKind
-    url: str
-    identifier: Input | None = None
-    password: Input | None = None
-    extra: list[Input] = field(default_factory=list)
-    otp: list[Input] = field(default_factory=list)
-    otp_delivered: bool = False
-    submit: Element | None = None  # may be disabled until the fields are filled (data["disabled"])
-    remember: Input | None = None
-    mfa_options: list[tuple[str, str, Element]] = field(default_factory=list)  # (type, label, element)
-    accounts: list[tuple[str, str, Element]] = field(default_factory=list)  # (label, description, element)
-    sso_buttons: list[tuple[str, Element]] = field(default_factory=list)
-    primary: Element | None = None  # allow / yes / skip / entry link (or the menu trigger hiding it)
-    primary_opens_menu: bool = False  # ENTRY: primary opens a menu; click (or hover) it and read again
-    consent: Element | None = None  # the button clearing a blocking cookie banner, whatever the kind
-    logged_in: bool = False  # a sign-out control, visible or in a closed menu
-    website_error: str | None = None
-    message: str | None = None
-    form_action: str | None = None  # resolved; the document URL when the form names none (or "#")
-    form_scripted: bool = False  # no usable action, javascript:, or no form: sent by script
-    signature: str = ""
-    mutations: int = -1  # the main frame's DOM change counter when it was read
-    # Session evidence, on every page: sign-out controls, account menus/avatars, sign-in entry points.
-    logout: list[str] = field(default_factory=list)
-    account: list[str] = field(default_factory=list)
-    entries: list[str] = field(default_factory=list)
-    text: str = ""  # the visible page text (≤ 4000 characters)
-    password_visible: bool = False
-    busy: bool = False  # a spinner/skeleton, a document still loading, or requests in flight
-
-    @property
-    def frame(self) -> int:
-        for element in (self.password, self.identifier, *self.otp, self.submit, self.primary):
-            if element is not None:
-                return element.frame
-        return 0
 
 
 @dataclass
@@ -364,7 +256,7 @@ def _entries(page: _Page) -> list[Element]:
         if signals.entry_label(c.data) and not signals.sso_provider(c.data) and c.group not in form_groups and c.ref not in submits
     ]
     zone = {"header": 0, "main": 1, "footer": 2}
-    return sorted(found, key=lambda c: (zone.get(c.data.get("zone", "main"), 1), c.frame, c.order))
+    return sorted(found, key=lambda c: (signals.ambiguous_entry(c.data), zone.get(c.data.get("zone", "main"), 1), c.frame, c.order))
 
 
 def _menu_entry(page: _Page) -> Element | None:
@@ -380,7 +272,9 @@ def _menu_entry(page: _Page) -> Element | None:
 def _signature(page: _Page) -> str:
     """The same for the same step (re-rendered or not), different when another step replaces it."""
     fields = sorted(
-        f"{i.role}:{i.data.get('type')}:{i.data.get('name')}:{re.sub(r'[0-9]+', '', phrase(i.describe()))[:40]}" for i in page.visible
+        f"{i.role}:{i.data.get('type')}:{i.data.get('name')}"
+        + (f":{re.sub(r'[0-9]+', '', phrase(i.describe()))[:40]}" if i.role not in (Role.IGNORE, Role.CHECKBOX, Role.RADIO) else "")
+        for i in page.visible
     )
     actions = sorted({urlsplit(i.data["action"]).path for i in page.visible if i.data.get("action") and not i.data.get("scripted")})
     return "|".join(fields) + "#" + page.headings[:80] + "#" + ",".join(actions)
@@ -408,7 +302,7 @@ def _read(frames: list[Frame]) -> _Page:
         consent=Element(*consent) if consent else None,
         logout=list(dict.fromkeys(t for f in frames for t in f.data.get("logout", []))),
         account=[a for a in signals.account_evidence(frames) if a not in menu_labels],
-        entries=list(dict.fromkeys(c.text for c in _entries(page))), text=text[:4000],
+        entries=list(dict.fromkeys(c.text for c in _entries(page) if not signals.ambiguous_entry(c.data))), text=text[:4000],
         password_visible=any(i.data.get("type") == "password" and not i.data.get("disabled") for i in page.visible),
         busy=any(f.data.get("busy") for f in frames),
     )

@@ -55,11 +55,10 @@
   // The first non-empty of: rendered text, value, aria-label, title, an image's alt, raw text.
   // (Raw text can be whitespace around an icon, so each candidate is cleaned before it is tried.)
   const textOf = (el) => {
-    const img = el.querySelector && el.querySelector("img[alt]");
-    const svgTitle = el.querySelector && el.querySelector("svg title");
-    const candidates = [el.innerText, el.tagName === "INPUT" ? el.value : "", el.getAttribute("aria-label"), el.title,
-      img ? img.alt : "", svgTitle ? svgTitle.textContent : "", el.textContent];
-    for (const c of candidates) { const t = clean(c, 120); if (t) return t; }
+    const candidates = [() => el.innerText, () => (el.tagName === "INPUT" ? el.value : ""), () => el.getAttribute("aria-label"), () => el.title,
+      () => { const img = el.querySelector && el.querySelector("img[alt]"); return img ? img.alt : ""; },
+      () => { const t = el.querySelector && el.querySelector("svg title"); return t ? t.textContent : ""; }, () => el.textContent];
+    for (const c of candidates) { const t = clean(c(), 120); if (t) return t; }
     return "";
   };
   const byId = (el, id) => { const root = el.getRootNode(); return (root.getElementById ? root.getElementById(id) : null) || document.getElementById(id); };
@@ -79,9 +78,12 @@
     }
     return clean(parts.join(" "), 120);
   };
+  const contexts = new Map();  // one innerText per box, not one per field or link inside it
   const contextOf = (el) => {
     const box = el.closest("form,[role=dialog],dialog,section,fieldset,footer,header,nav,aside");
-    return box ? { kind: box.tagName.toLowerCase(), text: clean(box.innerText, 240) } : { kind: "", text: "" };
+    if (!box) return { kind: "", text: "" };
+    if (!contexts.has(box)) contexts.set(box, { kind: box.tagName.toLowerCase(), text: clean(box.innerText, 240) });
+    return contexts.get(box);
   };
   // Where on the page: the header/navigation, the footer, or the rest.
   const zoneOf = (el) => {
@@ -177,13 +179,14 @@
     const zone = zoneOf(el);
     const ctx = contextOf(el);
     const row = zone === "main" && rows++ < 150 ? rowOf(el) : null;
+    const own = lines(el);
     return {
       ref: ref(el), order, tag: tag.toLowerCase(), type: (el.getAttribute("type") || "").toLowerCase(), text: textOf(el),
       aria: attr(el, "aria-label"), title: attr(el, "title"), role: el.getAttribute("role") || "", href: el.getAttribute("href") || "",
       id: el.id || "", name: el.getAttribute("name") || "",
       cls: clean(typeof el.className === "string" ? el.className : "", 80), group: groupOf(el), durable: durable(el),
       in_form: !!formOf(el), context: ctx.text, context_kind: ctx.kind, zone,
-      first: clean(lines(el)[0], 100), rest: clean(lines(el).slice(1).join(" "), 160),
+      first: clean(own[0], 100), rest: clean(own.slice(1).join(" "), 160),
       disabled: !!el.disabled || el.getAttribute("aria-disabled") === "true", visible: isVisible,
       haspopup: (el.getAttribute("aria-haspopup") || "").toLowerCase(), expanded: el.getAttribute("aria-expanded") || "",
       has_img: !!(el.querySelector && el.querySelector("img,svg,[class*=avatar i],[class*=icon i]")),
@@ -245,9 +248,11 @@
     observe(root);
     for (const el of root.querySelectorAll("*")) {
       order += 1;
-      if (!bannerOf(el) && el.matches(BANNER) && isBanner(el)) banners.push({ el, ref: ref(el) });
-      if (el.shadowRoot) visit(el.shadowRoot);
       const tag = el.tagName;
+      // Banners, errors and busy indicators are all named by class, id, role or aria attributes.
+      const marked = el.attributes.length > (el.hasAttribute("data-ah") ? 1 : 0) || tag === "DIALOG";
+      if (marked && !bannerOf(el) && el.matches(BANNER) && isBanner(el)) banners.push({ el, ref: ref(el) });
+      if (el.shadowRoot) visit(el.shadowRoot);
       if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT") {
         const type = (el.getAttribute("type") || (tag === "INPUT" ? "text" : tag.toLowerCase())).toLowerCase();
         if (["hidden", "submit", "button", "image", "reset", "file"].includes(type)) { if (type === "submit" || type === "button" || type === "image") {/* handled below */} else continue; }
@@ -306,6 +311,7 @@
       if (/^H[1-4]$/.test(tag) || el.getAttribute("role") === "heading" || tag === "LEGEND") {
         if (visible(el) && !bannerOf(el)) out.headings.push(clean(el.innerText, 160));
       }
+      if (!marked) continue;
       for (const [source, selector] of ERROR_SOURCES) {
         if (el.matches(selector)) { addError(source, el); break; }
       }

@@ -37,9 +37,11 @@ STRONG_SOURCES = ("invalid", "alert", "class")  # an error by their markup; "liv
 def _error_like(text: str, source: str, long: bool) -> bool:
     if NEUTRAL_WORDS.search(text) or (SUCCESS_WORDS.search(text) and not ERROR_WORDS.search(text)):
         return False
+    if long:
+        return False  # a message is short; this is a container (an error boundary around the app)
     if source in STRONG_SOURCES:
-        return bool(ERROR_WORDS.search(text)) or (len(text) < 150 and not long)
-    return bool(ERROR_WORDS.search(text)) and not long and len(text) < 300
+        return bool(ERROR_WORDS.search(text)) or len(text) < 150
+    return bool(ERROR_WORDS.search(text))
 
 
 def page_error(frames: Iterable[FrameLike]) -> str | None:
@@ -60,6 +62,8 @@ URL_ERROR_KEYS = {
     "loginerror": "Login failed", "login_error": "Login failed", "signin_error": "Sign-in failed", "login": "Login failed",
     "failed": "Sign-in failed", "status": "Sign-in failed",
 }
+# OpenID Connect answers to a silent (prompt=none) attempt: the site then shows its login, no failure.
+URL_SILENT = {"login_required", "interaction_required", "consent_required", "account_selection_required"}
 URL_FAILED_VALUES = re.compile(r"^(fail(ed|ure)?|error|denied|invalid|1|true|yes)$", re.I)
 URL_CODE = re.compile(r"^[a-z][a-z0-9]*(?:[_.-][a-z0-9]+)*$", re.I)
 
@@ -69,6 +73,8 @@ def url_error(url: str) -> str | None:
     ``login=failed``, ``authError=…``) as a readable sentence."""
     parts = urlsplit(url)
     params = {k.lower(): v.strip() for k, v in parse_qsl(parts.query) + parse_qsl(parts.fragment) if v.strip()}
+    if params.get("error", "").lower() in URL_SILENT:
+        return None
     for key in ("error_description", "error_message", "errormessage", "errormsg"):
         if key in params and len(params[key]) > 3:
             return params[key][:300]
@@ -80,8 +86,8 @@ def url_error(url: str) -> str | None:
             if not URL_FAILED_VALUES.match(value) or value.lower() in ("1", "true", "yes"):
                 continue
             return generic
-        if value.lower() in ("0", "false", "no", "none", "null"):
-            continue
+        if value.lower() in ("0", "false", "no", "none", "null") or value.lower() in URL_SILENT:
+            return None
         if URL_FAILED_VALUES.match(value):
             return generic
         if URL_CODE.match(value) and len(value) <= 60:
@@ -174,6 +180,12 @@ def entry_label(data: dict[str, Any]) -> str | None:
         if label and len(label) <= 60 and ENTRY.search(label) and not NOT_ENTRY.search(re.split(r"\bor\b", label)[0]):
             return label
     return None
+
+
+def ambiguous_entry(data: dict[str, Any]) -> bool:
+    """ "My account": the way in when signed out, the account page when signed in."""
+    label = entry_label(data) or ""
+    return bool(re.match(r"^\s*my account\b", label, re.I))
 
 
 def form_entry(data: dict[str, Any]) -> bool:
