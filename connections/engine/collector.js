@@ -166,7 +166,7 @@
   const banners = [];
   const bannerOf = (el) => { for (const b of banners) if (b.el.contains(el) || (el.getRootNode().host && b.el.contains(el.getRootNode().host))) return b.ref; return ""; };
   const isBanner = (el) => {
-    if (!visible(el) || bannerOf(el)) return false;
+    if (!(visible(el) || [...el.children].some(visible)) || bannerOf(el)) return false;  // a wrapper of fixed boxes has no size
     if (!COOKIE_WORDS.test(el.innerText || "")) return false;
     if (el.querySelector("input[type=password],input[type=email],input:not([type]),input[type=text],textarea")) return false;  // a login modal mentioning cookies
     return [...el.querySelectorAll("button,a,[role=button],input[type=button],input[type=submit]")].some((b) => BANNER_BUTTON.test(textOf(b)));
@@ -175,7 +175,6 @@
   let rows = 0;
   const clickData = (el, isVisible) => {
     const tag = el.tagName;
-    const target = (el.getAttribute("type") || "").toLowerCase() === "submit" || tag === "BUTTON" ? formTarget(el) : null;
     const zone = zoneOf(el);
     const ctx = contextOf(el);
     const row = zone === "main" && rows++ < 150 ? rowOf(el) : null;
@@ -190,7 +189,7 @@
       disabled: !!el.disabled || el.getAttribute("aria-disabled") === "true", visible: isVisible,
       haspopup: (el.getAttribute("aria-haspopup") || "").toLowerCase(), expanded: el.getAttribute("aria-expanded") || "",
       has_img: !!(el.querySelector && el.querySelector("img,svg,[class*=avatar i],[class*=icon i]")),
-      formaction: el.hasAttribute("formaction") ? el.formAction : "", scripted_form: target ? target.scripted : null,
+      formaction: el.hasAttribute("formaction") ? el.formAction : "",
       row_label: row ? rowLabel(row) : "", row_text: row ? clean(row.innerText, 200) : "", banner: bannerOf(el),
     };
   };
@@ -228,18 +227,19 @@
   };
 
   const ownText = (el) => {
-    // The element's rendered text, without the text of buttons inside it (a "×" close button).
+    // The element's rendered text without the text of buttons inside it (a "×" close button), and
+    // what is left once its links are taken out too (nothing, for "Forgot password?").
     let t = el.innerText || "";
     for (const b of el.querySelectorAll("button,[role=button]")) { const bt = b.innerText || ""; if (bt) t = t.replace(bt, " "); }
-    let links = "";
-    for (const a of el.querySelectorAll("a")) links += a.innerText || "";
-    return { text: clean(t, 300), links: clean(links, 300) };
+    let rest = t;
+    for (const a of el.querySelectorAll("a")) { const at = a.innerText || ""; if (at) rest = rest.replace(at, " "); }
+    return { text: clean(t, 300), rest: clean(rest, 300) };
   };
   const addError = (source, el) => {
     if (!visible(el) || bannerOf(el)) return;
     if (el.querySelector("input:not([type=hidden]),select,textarea,form")) return;  // a wrapper around the form, not a message
-    const { text, links } = ownText(el);
-    if (!text || text.length < 4 || text === links) return;  // empty, or only links ("Forgot password?")
+    const { text, rest } = ownText(el);
+    if (!text || text.length < 4 || rest.replace(/[\s|·•,.;:!?()-]/g, "").length < 4) return;  // empty, or only links
     out.errors.push({ text, source, long: (el.innerText || "").length > 300 });
   };
   const busy = (reason) => { if (!out.busy) { out.busy = true; out.busy_reason = reason; } };
@@ -287,7 +287,8 @@
         if (LOGOUT.test(text) || LOGOUT.test(el.getAttribute("href") || "")) out.logout.push(text || el.getAttribute("href"));
         if (!isVisible) {
           // A "Sign in" inside a closed menu: report it with the control that opens the menu.
-          if (ENTRYISH.test(`${text} ${el.getAttribute("aria-label") || ""}`) && out.menus.length < 10 && !bannerOf(el)) {
+          const submit = formOf(el) && (el.type === "submit" || el.type === "image");  // a hidden form's submit, not a menu item
+          if (!submit && ENTRYISH.test(`${text} ${el.getAttribute("aria-label") || ""}`) && out.menus.length < 10 && !bannerOf(el)) {
             const trigger = menuTrigger(el);
             if (trigger) out.menus.push({ entry: text, trigger: clickData(trigger, true) });
           }

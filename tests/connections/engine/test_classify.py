@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from connections.engine.classify import PageKind, Role
+from connections.engine import page_signals as signals
+from connections.engine.classify import Frame, PageKind, Role
 from connections.engine.snapshot import read_page
 
 PAGES = Path(__file__).parent / "pages"
@@ -308,6 +309,8 @@ def test_of_two_copies_of_a_form_only_the_visible_one_is_used(read):
         ("error_with_link.html", "The password you entered is incorrect. Reset your password"),  # a link and a close button inside
         ("error_ebay.html", "Oops, that's not a match."),  # inline-notice
         ("error_snackbar.html", "Wrong email or password"),  # role=status snackbar
+        ("error_live_assertive.html", "Your email or password is incorrect. Try again or reset your password."),  # aria-live
+        ("error_toast_class.html", "Sign in failed. Please check your credentials."),  # a toast by class, next to a welcome one
     ],
 )
 def test_the_sites_error_message_is_read_in_each_common_shape(read, page, error):
@@ -335,6 +338,29 @@ def test_the_pages_own_error_wins_over_the_one_in_the_url(read):
     assert read("error_okta.html", query="?error=1").website_error == "Unable to sign in"
 
 
+@pytest.mark.parametrize("query", ["?error=login_required&state=x", "?error=0", "?login=1", "?next=%2Ferror"])
+def test_a_url_that_reports_no_failure_is_no_error(query):
+    assert signals.url_error(saved("login_classic.html", query)) is None
+
+
+@pytest.mark.parametrize(
+    ("buttons", "chosen"),
+    [
+        (["Cookies Settings", "Reject All", "Accept All Cookies"], "Reject All"),
+        (["Accept all", "Use necessary cookies only"], "Use necessary cookies only"),
+        (["Manage options", "Only essential", "Agree"], "Only essential"),
+        (["Customize", "Accept"], "Accept"),
+        (["Learn more", "Got it"], "Got it"),
+    ],
+)
+def test_a_blocking_banner_is_cleared_by_rejecting_when_it_offers_to_else_by_accepting(buttons, chosen):
+    clickables = [{"ref": str(n), "text": text, "banner": "b"} for n, text in enumerate(buttons)]
+    frame = Frame(0, "https://saved.example/", {"banners": [{"ref": "b", "blocking": True}], "clickables": clickables})
+    assert signals.consent_button([frame])[1]["text"] == chosen
+    frame.data["banners"][0]["blocking"] = False
+    assert signals.consent_button([frame]) is None, "a banner that leaves the page usable is left alone"
+
+
 # --- pages still loading -----------------------------------------------------------------------------
 
 
@@ -360,6 +386,7 @@ def test_requests_still_in_flight_make_a_page_busy(read):
         ("mfa_okta_rows.html", ["push", "totp", "sms", "passkey"]),  # "Select" links described by aria-label
         ("mfa_keycloak.html", ["totp", "passkey", "email"]),  # the row is the button; recovery codes are no method
         ("mfa_table_rows.html", ["passkey", "call", "sms"]),  # table rows with arrows, listitem cards
+        ("mfa_options_listbox.html", ["push", "totp", "sms", "call"]),  # role=option tiles that say what they do
     ],
 )
 def test_mfa_method_rows_are_typed_by_their_heading(read, page, types):
