@@ -155,7 +155,7 @@ PROVIDERS = (
     ("auth0", r"auth0"), ("azure", r"azure|entra"), ("twitter", r"twitter"), ("amazon", r"amazon"), ("discord", r"discord"),
     ("sso", r"\bsso\b|single sign.?on|enterprise (login|sign.?in)|your (company|organi[sz]ation|work) (account|login)"), ("saml", r"saml"),
 )
-SSO = re.compile(r"(?:sign|log)\s?-?\s?in (?:with|via|using)|continue (?:with|via)|login with|use your|connect with|single sign.?on|\bsso\b|^\s*(?:with )?\w+\s*$", re.I)
+SSO = re.compile(r"(?:sign|log)\s?-?\s?in (?:with|via|using)|continue (?:with|via)|login with|use your|connect with|single sign.?on|\bsso\b", re.I)
 
 
 def labels(data: dict[str, Any]) -> list[str]:
@@ -166,10 +166,14 @@ def labels(data: dict[str, Any]) -> list[str]:
 def sso_provider(data: dict[str, Any]) -> str | None:
     """The provider a "Continue with Google" / "Sign in with SSO" control signs in with."""
     for label in labels(data):
-        if len(label) > 60 or not SSO.search(label):
+        if len(label) > 60:
             continue
+        phrased = bool(SSO.search(label))
         for name, pattern in PROVIDERS:
-            if re.search(pattern, label, re.I):
+            if phrased and re.search(pattern, label, re.I):
+                return name
+            # A button that is only the provider's name ("Google"), on the page itself (not a footer's social links).
+            if not phrased and data.get("zone", "main") == "main" and re.fullmatch(rf"\s*(?:with\s+)?(?:{pattern})\s*", label, re.I):
                 return name
     return None
 
@@ -177,7 +181,7 @@ def sso_provider(data: dict[str, Any]) -> str | None:
 def entry_label(data: dict[str, Any]) -> str | None:
     """The label that makes a control a "Sign in" entry point, if one does."""
     for label in [data.get("first", ""), *labels(data)]:
-        if label and len(label) <= 60 and ENTRY.search(label) and not NOT_ENTRY.search(re.split(r"\bor\b", label)[0]):
+        if label and len(label) <= 60 and ENTRY.search(label) and not NOT_ENTRY.search(re.split(r"\bor\b|[/|&]", label)[0]):
             return label
     return None
 
