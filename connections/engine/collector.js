@@ -240,8 +240,13 @@
     if (el.querySelector("input:not([type=hidden]),select,textarea,form")) return;  // a wrapper around the form, not a message
     const { text, rest } = ownText(el);
     if (!text || text.length < 4 || rest.replace(/[\s|·•,.;:!?()-]/g, "").length < 4) return;  // empty, or only links
+    // Shown before the last submission, and unchanged since: the site's answer to an earlier attempt
+    // (a toast that lingers), not to this one. The engine marks them as it submits (run.MARK_ERRORS).
+    if (el.getAttribute("data-ah-seen") === text) return;
+    errorElements.push([el, text]);
     out.errors.push({ text, source, long: (el.innerText || "").length > 300 });
   };
+  const errorElements = (state.errors = []);
   const busy = (reason) => { if (!out.busy) { out.busy = true; out.busy_reason = reason; } };
 
   const visit = (root) => {

@@ -86,6 +86,11 @@ class LoopGuard:
         self.actions[key] += 1
 
 
+# Errors on the page as a form is submitted are the answer to an earlier attempt: marked, the collector
+# no longer reports them unless their text changes (a toast that lingers is not this attempt's answer).
+MARK_ERRORS = """() => { for (const [el, text] of (window.__ah && window.__ah.errors) || []) el.setAttribute("data-ah-seen", text); }"""
+
+
 def css_text_selector(element: Element) -> str:
     if element.durable:
         return element.durable
@@ -346,6 +351,14 @@ class Run:
         self.values.note_submitted(keys, host)
         self.last_submit = Submission(path, kind, keys, signature, url, fields or [])
 
+    async def mark_errors(self, frame: PwFrame) -> None:
+        assert self.page is not None
+        for target in dict.fromkeys((self.page.main_frame, frame)):
+            try:
+                await target.evaluate(MARK_ERRORS)
+            except PlaywrightError:
+                pass
+
     async def submit(
         self, analysis: Analysis, frames: list[PwFrame], keys: tuple[str, ...],
         fields: list[tuple[PwFrame, str, str]] | None = None, typed: str = "",
@@ -353,6 +366,8 @@ class Run:
         host = host_of(frames[analysis.frame].url)
         self.note_submission(page_path(analysis.url), analysis.kind, keys, analysis.signature, analysis.url, host,
                              fields, typed)
+        if analysis.website_error:
+            await self.mark_errors(frames[analysis.frame])
         if analysis.submit is not None:
             frame = frames[analysis.submit.frame]
             self.record(PlanAction("click", css_text_selector(analysis.submit), label=analysis.submit.text[:80]), frame)

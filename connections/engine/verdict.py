@@ -77,13 +77,13 @@ def signals_of(
     analysis: Analysis, *, identities: list[str] = (), cookies_changed: tuple[str, ...] = (),  # type: ignore[assignment]
     login_url: str | None = None, fingerprint: Fingerprint | None = None, cookie_names: set[str] | None = None,
 ) -> Signals:
-    text = (getattr(analysis, "text", "") or "").lower()
-    signout = list(getattr(analysis, "logout", None) or (["sign out"] if analysis.logged_in else []))
-    account = list(getattr(analysis, "account", None) or [])
-    entries = list(getattr(analysis, "entries", None) or [])
+    text = analysis.text.lower()
+    signout = list(analysis.logout)
+    account = list(analysis.account)
+    entries = list(analysis.entries)
     if not entries and analysis.kind == PageKind.ENTRY and analysis.primary is not None:
-        entries = [analysis.primary.text]
-    password = bool(getattr(analysis, "password_visible", analysis.password is not None))
+        entries = [analysis.primary.text or analysis.primary.describe()]
+    password = analysis.password_visible
     identity = next((i for i in identities if i and i.lower() in text), None)
     seen = [c.lower() for c in (*signout, *account)]
     control = None

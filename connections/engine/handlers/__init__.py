@@ -31,11 +31,9 @@ HANDLERS: dict[PageKind, Handler] = {
     PageKind.LOGIN: credentials.credentials,
     PageKind.IDENTIFIER: credentials.credentials,
     PageKind.ENTRY: choices.entry,
+    PageKind.INTERSTITIAL: choices.click_primary,
     PageKind.UNKNOWN: outcome.unknown,
 }
-_INTERSTITIAL = getattr(PageKind, "INTERSTITIAL", None)
-if _INTERSTITIAL is not None:
-    HANDLERS[_INTERSTITIAL] = choices.click_primary
 
 
 async def handle(run: Run, analysis: Analysis, frames: list[Frame]) -> LoginResult | None:

@@ -30,7 +30,7 @@ async def click_primary(run: Run, analysis: Analysis, frames: list[Frame]) -> Lo
 async def consent_wall(run: Run, analysis: Analysis, frames: list[Frame]) -> LoginResult | None | bool:
     """A cookie banner that blocks the page is answered first (necessary-only where offered). False when
     there is none, or it was answered on this page already."""
-    button = getattr(analysis, "consent", None)
+    button = analysis.consent
     path = page_path(analysis.url)
     if button is None or path in run.dismissed:
         return False
@@ -46,7 +46,7 @@ async def entry(run: Run, analysis: Analysis, frames: list[Frame]) -> LoginResul
     if label in run.entries_clicked:
         return await run.fail(ErrorCode.LOGIN_FORM_NOT_FOUND, "No login form was found on the site.")
     run.entries_clicked.add(label)
-    opens_menu = getattr(analysis, "primary_opens_menu", False)
+    opens_menu = analysis.primary_opens_menu
     await run.emit(FlowStep.DISCOVERING, f"Opening the menu “{label}”" if opens_menu else f"Opening “{label}”")
     await run.click(frames, analysis.primary, record=True)
     return None

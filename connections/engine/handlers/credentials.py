@@ -60,9 +60,12 @@ async def credentials(run: Run, analysis: Analysis, frames: list[Frame]) -> Logi
         rejected_keys |= again
         if ended := await _after_rejection(run, analysis, again, silent=True):
             return ended
+    # A field the site filled in itself (a remembered username) needs no value; a password field is never
+    # taken as it is: what is left in it may be the value the site just refused.
     missing = [
         (element, key) for element, key in plan_fields
-        if run.values.value(key, _host(frames, element)) is None and element.data.get("empty", True)
+        if run.values.value(key, _host(frames, element)) is None
+        and (element.data.get("empty", True) or key == "password" or key in rejected_keys)
     ]
     if missing:
         answer = await _ask_fields(run, analysis, missing, rejected_keys, frames)

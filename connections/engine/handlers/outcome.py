@@ -41,7 +41,7 @@ async def unknown(run: Run, analysis: Analysis, frames: list[Frame]) -> LoginRes
     """Neither a sign-in step nor a page that looks signed in: a page still rendering, or one with
     nothing safe to do. Wait for it on signals (bounded); then judge it — never SUCCESS on a guess."""
     assert run.page is not None
-    if getattr(analysis, "busy", False) and run.loop.visits[run.loop.page] <= 2:
+    if analysis.busy and run.loop.visits[run.loop.page] <= 2:
         if await waits.ready(run.page, run.config.render_timeout) != "timeout":
             return None
     if await run.wait_for_change(analysis.mutations, 4.0) in ("changed", "busy", "navigated"):
@@ -106,5 +106,5 @@ def _where(url: str) -> str:
 
 
 def _looks(analysis: Analysis) -> str:
-    text = " ".join((getattr(analysis, "text", "") or analysis.message or "").split())[:160]
+    text = " ".join((analysis.text or analysis.message or "").split())[:160]
     return f"; it shows “{text}”" if text else ""

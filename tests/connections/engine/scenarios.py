@@ -64,13 +64,23 @@ def hosts_of(scenario: Scenario) -> list[str]:
     return [scenario.host, *scenario.allowed_domains]
 
 
-def person_for(scenario: Scenario, login: Login, *, first: list[Callable] | None = None) -> Person:
-    """A person who answers the scenario's pauses (after ``first``, if given)."""
+def needs_person_first(scenario: Scenario) -> bool:
+    """Whether a person must choose before any password is typed (an SSO-only page, no stored provider)."""
+    return any(a.startswith("sso:") for a in scenario.answers)
+
+
+def person_for(scenario: Scenario, login: Login, *, password: list[Callable] | None = None) -> Person:
+    """A person who answers the scenario's pauses; ``password`` answers go after the sign-in choices and
+    before the second factor, where a re-asked password comes."""
     sandbox = login.sandbox
-    answers: list[Callable] = list(first or [])
+    answers: list[Callable] = []
     person = Person(answers=answers)
-    for answer in scenario.answers:
-        if answer == "code":
+    ordered = [a for a in scenario.answers if a.startswith("sso:")] + ["password"] + [
+        a for a in scenario.answers if not a.startswith("sso:")]
+    for answer in ordered:
+        if answer == "password":
+            answers.extend(password or [])
+        elif answer == "code":
             host = scenario.code_host or scenario.host
             answers.append(lambda pause, host=host: UserInput(fields={pause.fields[0].ref: sandbox.sent_codes(host)[-1]}))
         elif answer.startswith("mfa:"):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from connections.engine import ErrorCode, Mode, Outcome, UserInput
-from tests.connections.engine.scenarios import login_kwargs, person_for, site_id
+from tests.connections.engine.scenarios import login_kwargs, needs_person_first, person_for, site_id
 from tests.sites.real import SHAPES, scenarios
 
 WRONG = "wrong-horse-battery"
@@ -23,7 +23,7 @@ def test_every_shape_is_covered_by_at_least_two_sites():
         assert len(sites) >= 2, f"{shape}: {sites}"
 
 
-@pytest.mark.parametrize("scenario", scenarios(), ids=site_id)
+@pytest.mark.parametrize("scenario", [s for s in scenarios() if not needs_person_first(s)], ids=site_id)
 def test_a_wrong_stored_password_is_submitted_once_and_ends_credentials_invalid(login, sandbox, scenario):
     before = len(attempts(sandbox, scenario))
     values = {**scenario.values, "password": WRONG}
@@ -46,9 +46,18 @@ def test_a_wrong_password_is_asked_for_again_and_the_right_one_logs_in(login, sa
         asked.append(pause)
         return UserInput(fields={"password": accounts.PASSWORD})
 
-    person = person_for(scenario, login, first=[right_password])
+    person = person_for(scenario, login, password=[right_password])
     result = login(scenario.host, person=person, **login_kwargs(scenario, values=values))
     assert result.outcome == Outcome.SUCCESS, f"{result.error_code}: {result.error_message} {result.steps}"
     (pause,) = asked
     assert [(f.ref, f.reason) for f in pause.fields] == [("password", "rejected")]
     assert attempts(sandbox, scenario)[before:] == [False, True], "wrong once, then right"
+
+
+@pytest.mark.parametrize("scenario", [s for s in scenarios() if needs_person_first(s)], ids=site_id)
+def test_an_sso_only_page_without_a_stored_provider_needs_a_person_and_types_nothing_unattended(login, sandbox, scenario):
+    before = len(attempts(sandbox, scenario))
+    result = login(scenario.host, **login_kwargs(scenario, mode=Mode.UNATTENDED))
+    assert result.outcome == Outcome.FAILED and result.error_code == ErrorCode.UNSUPPORTED_AUTH_METHOD
+    assert "signs in only with another provider" in result.error_message and "Sign in with SSO" in result.error_message
+    assert attempts(sandbox, scenario)[before:] == [] and result.typed_hosts == {}

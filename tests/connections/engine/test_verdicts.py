@@ -97,3 +97,32 @@ def test_the_same_page_after_the_same_action_twice_ends_stuck_in_loop(login):
     assert result.outcome == Outcome.FAILED and result.error_code == ErrorCode.STUCK_IN_LOOP
     assert "going round in circles" in result.error_message and "“Yes”" in result.error_message
     assert result.steps.count("SUBMITTING") <= 4, result.steps
+
+
+def test_an_error_shown_before_a_submission_is_not_taken_as_the_answer_to_it(loop, browser_host):
+    """A toast that lingers from the last attempt is marked as the form is submitted; only an error that
+    appears or changes afterwards is the site's answer."""
+    from connections.engine.run import MARK_ERRORS
+    from connections.engine.snapshot import read_page
+
+    html = """<form><input name=u autocomplete=username><input type=password name=p><button>Sign in</button></form>
+    <div role=alert id=toast>Invalid email or password</div>"""
+
+    async def scenario():
+        context = await browser_host.browser.new_context()
+        try:
+            page = await context.new_page()
+            await page.set_content(html)
+            before, _ = await read_page(page)
+            await page.main_frame.evaluate(MARK_ERRORS)
+            lingering, _ = await read_page(page)
+            await page.evaluate("document.getElementById('toast').textContent = 'Too many attempts, try again later'")
+            changed, _ = await read_page(page)
+            return before.website_error, lingering.website_error, changed.website_error
+        finally:
+            await context.close()
+
+    before, lingering, changed = loop.run(scenario())
+    assert before == "Invalid email or password"
+    assert lingering is None
+    assert changed == "Too many attempts, try again later"
