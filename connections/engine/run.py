@@ -317,12 +317,12 @@ class Run:
     async def press(self, frame: PwFrame, locator: Locator, *, enter: bool = False) -> None:
         """Click (or press Enter in) ``locator``, then wait for the page to react."""
         assert self.page is not None
-        since = await waits.mutations(frame)
+        since, document = await waits.mark(frame)
         if enter:
             await locator.press("Enter")
         else:
             await locator.click()
-        await waits.settle(frame, self.page, since, self.config.action_timeout)
+        await waits.settle(frame, self.page, since, self.config.action_timeout, document=document)
 
     async def fill(
         self, frames: list[PwFrame], element: Input, value: str, key: str, *, stored: bool, record: bool = True

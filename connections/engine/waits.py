@@ -41,7 +41,9 @@ WATCH = """
 """
 
 WAIT_FOR_CHANGE = """
-([since, quiet, busy, timeout]) => new Promise((resolve) => {
+([since, quiet, busy, timeout, document]) => new Promise((resolve) => {
+  // Already another document (the click navigated before this started): its counter says nothing.
+  if (document !== null && performance.timeOrigin !== document) { resolve("navigated"); return; }
   const s = window.__ah;
   if (!s) { resolve("none"); return; }
   const t0 = performance.now();
@@ -84,14 +86,16 @@ WAIT_FOR_READY = """
 })
 """
 
-MUTATIONS = "() => (window.__ah ? window.__ah.count : -1)"
+MARK = "() => [window.__ah ? window.__ah.count : -1, performance.timeOrigin]"
 
 
-async def mutations(frame: Frame) -> int:
+async def mark(frame: Frame) -> tuple[int, float | None]:
+    """The frame's change count and which document it is (its time origin), before an action."""
     try:
-        return int(await frame.evaluate(MUTATIONS))
+        count, origin = await frame.evaluate(MARK)
+        return int(count), float(origin)
     except PlaywrightError:
-        return -1
+        return -1, None
 
 
 async def loaded(page: Page) -> None:
@@ -101,10 +105,11 @@ async def loaded(page: Page) -> None:
         pass
 
 
-async def settle(frame: Frame, page: Page, since: int, timeout: float) -> str:
-    """Wait for the page to react to an action: a navigation, or DOM changes followed by quiet."""
+async def settle(frame: Frame, page: Page, since: int, timeout: float, *, document: float | None = None) -> str:
+    """Wait for the page to react to an action: a navigation, or DOM changes followed by quiet.
+    ``document`` is the time origin of the document the action was taken on, when known."""
     try:
-        outcome = await frame.evaluate(WAIT_FOR_CHANGE, [since, QUIET_MS, BUSY_MS, int(timeout * 1000)])
+        outcome = await frame.evaluate(WAIT_FOR_CHANGE, [since, QUIET_MS, BUSY_MS, int(timeout * 1000), document])
     except PlaywrightError:
         outcome = "navigated"
     await loaded(page)
