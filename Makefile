@@ -55,3 +55,4 @@ bench:
 	@scripts/setup.sh --test
 	@$(PY) -m bench.engine $(BENCH_ARGS)
 	@$(PY) -m bench.api $(BENCH_ARGS)
+	@$(PY) -m bench.real_sites
