@@ -5,6 +5,7 @@
   send the same password again.
 * ``/loop/login`` — the right password leads to a "Stay signed in?" page whose "Yes" brings the same
   question back, for ever: a loop.
+* ``/blocked/login`` — any submission is answered "Access denied": the site took the browser for a bot.
 * ``/vanish/login`` — the right password leads to a page with nothing on it but "Thanks!": no sign-out,
   no account, no form, and no session either. Not a success.
 
@@ -36,6 +37,9 @@ body { margin: 0; font: 15px/1.5 'Trebuchet MS', sans-serif; background: #eef3f1
 """
 
 
+KINDS = ("silent", "loop", "vanish", "blocked")
+
+
 class QuirksSite(Site):
     hosts = ("quirks.localhost",)
     brand = "Quirks"
@@ -56,9 +60,14 @@ class QuirksSite(Site):
                 return redirect("/loop/kmsi")  # the same question again, whatever the answer
             case "GET", "/vanish/thanks":
                 return html_response(document("Thanks", "<h1>Thanks!</h1>", css=CSS))
-            case "GET", path if path.endswith("/login") and kind in ("silent", "loop", "vanish"):
+            case "GET", path if path.endswith("/login") and kind in KINDS:
                 return self.login_page(kind)
-            case "POST", path if path.endswith("/login") and kind in ("silent", "loop", "vanish"):
+            case "POST", "/blocked/login":
+                self.record_attempt(req.form.get("username", ""), False)
+                body = ("<h1>Access denied</h1><p>We detected unusual traffic from your network. Your request has "
+                        "been blocked. Reference #18.2f3c1b2e</p>")
+                return html_response(document("Access denied", body, css=CSS), status=403)
+            case "POST", path if path.endswith("/login") and kind in KINDS:
                 return self.login_submit(req, kind)
         return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -23,6 +24,14 @@ from connections.engine.verdict import (
 
 if TYPE_CHECKING:
     from connections.engine.run import Run
+
+# A page that says the site took the browser for a robot (no CAPTCHA to solve, just a refusal).
+BOT_RE = re.compile(
+    r"unusual (traffic|activity) from your (network|computer|device)|automated (queries|requests|traffic|access)"
+    r"|are you a (robot|human)\b|verify (that )?you are (a )?human|bot (traffic )?detected"
+    r"|access (to this page )?(has been |was |is )?denied|your request (has been |was )?blocked",
+    re.I,
+)
 
 
 async def captcha(run: Run, analysis: Analysis, frames: list[Frame]) -> LoginResult | None:
@@ -49,6 +58,8 @@ async def unknown(run: Run, analysis: Analysis, frames: list[Frame]) -> LoginRes
     here = await _verdict_here(run, analysis)
     if here.logged_in:
         return await conclude(run, analysis)
+    if match := BOT_RE.search(analysis.text):
+        return await run.fail(ErrorCode.BOT_DETECTED, f"The site refused the browser as automated: “{_sentence(analysis.text, match)}”.")
     if analysis.website_error:
         return await run.fail(ErrorCode.WEBSITE_ERROR, "The site showed an error.", analysis.website_error)
     if not run.typist.typed_anything:
@@ -103,6 +114,12 @@ async def _verdict_here(run: Run, analysis: Analysis) -> Verdict:
 def _where(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.hostname}{parts.path or '/'}"
+
+
+def _sentence(text: str, match: re.Match[str]) -> str:
+    start = max(text.rfind(".", 0, match.start()) + 1, match.start() - 120)
+    end = text.find(".", match.end())
+    return " ".join(text[start:end + 1 if end != -1 else match.end() + 80].split())[:200]
 
 
 def _looks(analysis: Analysis) -> str:

@@ -74,6 +74,12 @@ def test_a_page_with_nothing_on_it_after_the_password_is_not_a_success(login):
     assert "neither a sign-in step nor signed in" in result.error_message and "Thanks!" in result.error_message
 
 
+def test_a_site_that_refuses_the_browser_as_a_robot_ends_bot_detected_in_its_words(login):
+    result = login("quirks.localhost", path="/blocked/login", values=RIGHT)
+    assert result.outcome == Outcome.FAILED and result.error_code == ErrorCode.BOT_DETECTED
+    assert "unusual traffic from your network" in result.error_message
+
+
 def test_a_form_that_comes_back_silently_is_not_sent_the_same_password_again_unattended(login, sandbox):
     before = len(sandbox.login_attempts("quirks.localhost"))
     result = login("quirks.localhost", path="/silent/login", values=WRONG, mode=Mode.UNATTENDED)
