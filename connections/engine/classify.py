@@ -298,9 +298,10 @@ def _read(frames: list[Frame]) -> _Page:
     page.base = dict(
         url=frames[0].url if frames else "", website_error=signals.website_error(frames), signature=_signature(page),
         sso_buttons=[(name, c) for c in page.usable if (name := signals.sso_provider(c.data))],
-        logged_in=any(f.data.get("logout") for f in frames), mutations=int(frames[0].data.get("mutations", -1)) if frames else -1,
+        logged_in=any(f.data.get("logout") or f.data.get("logout_hidden") for f in frames), mutations=int(frames[0].data.get("mutations", -1)) if frames else -1,
         consent=Element(*consent) if consent else None,
         logout=list(dict.fromkeys(t for f in frames for t in f.data.get("logout", []))),
+        logout_hidden=list(dict.fromkeys(t for f in frames for t in f.data.get("logout_hidden", []))),
         account=[a for a in signals.account_evidence(frames) if a not in menu_labels],
         entries=list(dict.fromkeys(c.text for c in _entries(page) if not signals.ambiguous_entry(c.data))), text=text[:4000],
         password_visible=any(i.data.get("type") == "password" and not i.data.get("disabled") for i in page.visible),
@@ -354,7 +355,8 @@ def analyze(frames: list[Frame]) -> Analysis:
     if PASSKEY_RE.search(page.text) and not base["password_visible"] and not base["logged_in"]:
         return Analysis(PageKind.PASSKEY, message="This site only offers passkey or security-key sign-in.", **base)
 
-    if base["logged_in"]:
+    # A sign-out in a closed menu next to a visible "Sign in" is markup, not a session: take the way in.
+    if base["logout"] or (base["logged_in"] and not base["entries"]):
         return Analysis(PageKind.LOGGED_IN, **base)
 
     entries = _entries(page)

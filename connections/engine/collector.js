@@ -140,7 +140,7 @@
   };
 
   const out = { url: location.href, title: document.title, inputs: [], clickables: [], errors: [], headings: [],
-                text: "", captcha: false, iframes: [], logout: [], account: [], menus: [], banners: [],
+                text: "", captcha: false, iframes: [], logout: [], logout_hidden: [], account: [], menus: [], banners: [],
                 busy: false, busy_reason: "" };
   let order = 0;
   const texts = [];
@@ -289,7 +289,8 @@
       if (el.matches(CLICK)) {
         const isVisible = visible(el);
         const text = textOf(el);
-        if (LOGOUT.test(text) || LOGOUT.test(el.getAttribute("href") || "")) out.logout.push(text || el.getAttribute("href"));
+        // Shown, or kept in a closed menu: a hidden one is weaker evidence (any page can carry markup).
+        if (LOGOUT.test(text) || LOGOUT.test(el.getAttribute("href") || "")) (isVisible ? out.logout : out.logout_hidden).push(text || el.getAttribute("href"));
         if (!isVisible) {
           // A "Sign in" inside a closed menu: report it with the control that opens the menu.
           const submit = formOf(el) && (el.type === "submit" || el.type === "image");  // a hidden form's submit, not a menu item

@@ -104,7 +104,8 @@ class Analysis:
     signature: str = ""
     mutations: int = -1  # the main frame's DOM change counter when it was read
     # Session evidence, on every page: sign-out controls, account menus/avatars, sign-in entry points.
-    logout: list[str] = field(default_factory=list)
+    logout: list[str] = field(default_factory=list)  # visible sign-out controls
+    logout_hidden: list[str] = field(default_factory=list)  # … and ones kept in closed menus
     account: list[str] = field(default_factory=list)
     entries: list[str] = field(default_factory=list)
     text: str = ""  # the visible page text (≤ 4000 characters)

@@ -79,6 +79,10 @@ class LoopGuard:
         self.visits[self.page] += 1
         return self.visits[self.page] > self.MAX_VISITS
 
+    def answered(self) -> None:
+        """A person answered: the page seen again with their answer is progress, not a loop."""
+        self.visits[self.page] = 0
+
     def act(self, action: str) -> None:
         key = (self.page, action)
         if self.actions[key] >= self.MAX_REPEATS:
@@ -145,7 +149,8 @@ class Run:
     async def succeed(self, verdict: Verdict, message: str) -> LoginResult:
         """SUCCESS, on a verdict proven on a fresh page (``handlers.outcome.conclude``)."""
         assert self.page is not None and verdict.logged_in
-        result = LoginResult(outcome=Outcome.SUCCESS, post_login_url=self.page.url)
+        # The page that proved it (the landing reopened, without one-time parameters such as code=).
+        result = LoginResult(outcome=Outcome.SUCCESS, post_login_url=verdict.url or self.page.url)
         result.storage_state = await self.context.storage_state(indexed_db=True)  # type: ignore[assignment]
         if self.guard.blocked:  # refused while the landing was read: a login that tried to leak fails
             return await self.blocked()

@@ -28,7 +28,7 @@ class LoginValues:
         self.policy = policy
         self.given: dict[str, str] = {}  # what a person typed in answer to a pause
         self.typed_values: dict[str, str] = {}  # what a person gave that may be saved (no one-time codes)
-        self.rejected: dict[str, str] = {}  # credential key -> the value the site refused
+        self.rejected: dict[str, set[str]] = {}  # credential key -> digests of every value the site refused
         self.submitted: dict[str, set[str]] = {}  # secret key -> digests of values already sent
 
     def secrets(self) -> list[str]:
@@ -41,7 +41,7 @@ class LoginValues:
         value = self.given.get(key)
         if value is None and (host is None or self.policy.may_type_stored(key, host)):
             value = self.request.values.get(key)
-        if value is None or self.rejected.get(key) == value:
+        if value is None or _digest(value) in self.rejected.get(key, set()):
             return None
         return value
 
@@ -74,7 +74,7 @@ class LoginValues:
         for key in keys:
             value = self.known(key)
             if value is not None:
-                self.rejected[key] = value
+                self.rejected.setdefault(key, set()).add(_digest(value))
             self.given.pop(key, None)
 
     def accept(self, answer: UserInput, ids: dict[str, str], *, one_time: bool = False) -> None:

@@ -6,14 +6,14 @@ sign-out link and still have created no session. The proof is a **fresh page** o
 with the browser's state, that shows the evidence again with no login form or sign-in entry point.
 
 Evidence, weighed (``weigh``): a sign-out control, an account menu or avatar, the user's identifier on
-the page, the site's session cookies changed since the attempt began, a landing away from the login
-URL — against a visible password field or "Sign in" entry point. After a first success the evidence
+the page, the site's session cookies changed since the attempt began — against a visible password field or "Sign in" entry point. After a first success the evidence
 that was seen is kept per connection (a :class:`Fingerprint`) so later verdicts are fast and sure.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -35,7 +35,6 @@ ONE_TIME_PARAMS = frozenset({
     "code", "state", "ticket", "token", "id_token", "access_token", "nonce", "session_state", "samlresponse",
     "oauth_token", "oauth_verifier", "auth_code", "authcode", "otp", "magic", "login_token", "sig", "signature",
 })
-LOGGED_IN_SCORE = 3  # how much evidence, together, is proof (see ``weigh``)
 
 
 class SessionState(StrEnum):
@@ -61,87 +60,102 @@ class Verdict:
 class Signals:
     """The evidence read from one page (and the cookies), before it is weighed."""
 
-    signout: list[str] = field(default_factory=list)
+    signout: list[str] = field(default_factory=list)  # visible sign-out controls
+    signout_hidden: list[str] = field(default_factory=list)  # sign-out controls in closed menus
     account: list[str] = field(default_factory=list)
     entries: list[str] = field(default_factory=list)
     identity: str | None = None
     password_visible: bool = False
     form_step: bool = False  # an identifier, code or factor step is showing
     cookies_changed: tuple[str, ...] = ()
-    away_from_login: bool = False
     fingerprint_control: str | None = None
     fingerprint_cookies: bool = False
 
 
+# Cookies any page sets for everyone (analytics, consent, CSRF): a change in them says nothing of a session.
+NOT_SESSION_COOKIE = re.compile(
+    r"^(_ga|_gid|_gat|_gcl|_fbp|_fbc|__utm|_hj|ajs_|amp_|mp_|_pk_|_uet|optanon|cookieconsent|consent|euconsent"
+    r"|testcookie|test_cookie|csrf|_csrf|xsrf|csrftoken|__cf|cf_|_dd_s|lang|locale|tz$)",
+    re.I,
+)
+
+
+def identity_on_page(identities: list[str], text: str) -> str | None:
+    """The first identifier the page shows as a word of its own (never a short one: "jo" is on any page)."""
+    for value in identities:
+        if len(value) >= 4 and re.search(rf"(?<![\w.@-]){re.escape(value)}(?![\w@-])", text, re.I):
+            return value
+    return None
+
+
 def signals_of(
-    analysis: Analysis, *, identities: list[str] = (), cookies_changed: tuple[str, ...] = (),  # type: ignore[assignment]
-    login_url: str | None = None, fingerprint: Fingerprint | None = None, cookie_names: set[str] | None = None,
+    analysis: Analysis, *, identities: list[str] | None = None, cookies_changed: tuple[str, ...] = (),
+    fingerprint: Fingerprint | None = None, cookie_names: set[str] | None = None,
 ) -> Signals:
-    text = analysis.text.lower()
-    signout = list(analysis.logout)
-    account = list(analysis.account)
     entries = list(analysis.entries)
     if not entries and analysis.kind == PageKind.ENTRY and analysis.primary is not None:
         entries = [analysis.primary.text or analysis.primary.describe()]
-    password = analysis.password_visible
-    identity = next((i for i in identities if i and i.lower() in text), None)
-    seen = [c.lower() for c in (*signout, *account)]
+    seen = [c.lower() for c in (*analysis.logout, *analysis.account)]
     control = None
     if fingerprint is not None:
         control = next((c for c in fingerprint.controls if c.lower() in seen), None)
-    away = bool(login_url) and _path(analysis.url) != _path(login_url or "")
     return Signals(
-        signout=signout, account=account, entries=entries, identity=identity, password_visible=password,
+        signout=list(analysis.logout), signout_hidden=list(analysis.logout_hidden), account=list(analysis.account),
+        entries=entries, identity=identity_on_page(identities or [], analysis.text),
+        password_visible=analysis.password_visible,
         form_step=analysis.kind in (PageKind.LOGIN, PageKind.IDENTIFIER, PageKind.OTP, PageKind.MFA_CHOICE,
                                     PageKind.CAPTCHA, PageKind.PASSKEY),
-        cookies_changed=cookies_changed, away_from_login=away, fingerprint_control=control,
+        cookies_changed=tuple(c for c in cookies_changed if not NOT_SESSION_COOKIE.match(c)),
+        fingerprint_control=control,
         fingerprint_cookies=bool(fingerprint and fingerprint.cookies and cookie_names is not None
                                  and set(fingerprint.cookies) <= cookie_names),
     )
 
 
 def weigh(signals: Signals, url: str = "") -> Verdict:
-    """Logged in only with positive evidence adding up to ``LOGGED_IN_SCORE`` and nothing against it."""
+    """Logged in only on a control the user can see (a sign-out, an account menu) corroborated by evidence
+    of a different kind — the user's identifier, new session cookies, the session cookies of earlier
+    logins — and nothing against it. A sign-out kept in a closed menu, or a control alone, is not enough."""
     s = signals
-    evidence: list[str] = []
     if s.password_visible:
         return Verdict(SessionState.LOGGED_OUT, "a password field is showing", url)
     if s.entries and not s.signout:
         return Verdict(SessionState.LOGGED_OUT, f"the page offers “{s.entries[0]}”", url)
     if s.form_step:
         return Verdict(SessionState.LOGGED_OUT, "a sign-in step is showing", url)
-    score = 0
+    controls: list[str] = []
     if s.signout:
-        score += 2
-        evidence.append(f"sign-out control “{s.signout[0]}”")
+        controls.append(f"sign-out control “{s.signout[0]}”")
     if s.account:
-        score += 1
-        evidence.append(f"account control “{s.account[0]}”")
+        controls.append(f"account control “{s.account[0]}”")
+    if s.signout_hidden:
+        controls.append(f"sign-out control in a menu “{s.signout_hidden[0]}”")
+    corroboration: list[str] = []
     if s.identity:
-        score += 1
-        evidence.append("the user's identifier on the page")
+        corroboration.append("the user's identifier on the page")
     if s.cookies_changed:
-        score += 1
-        evidence.append("session cookies set: " + ", ".join(s.cookies_changed[:4]))
-    if s.away_from_login:
-        score += 1
-        evidence.append("landed away from the login page")
-    if s.fingerprint_control:
-        score += 2
-        evidence.append(f"the control seen on earlier logins, “{s.fingerprint_control}”")
+        corroboration.append("session cookies set: " + ", ".join(s.cookies_changed[:4]))
     if s.fingerprint_cookies:
-        score += 1
-        evidence.append("the session cookies seen on earlier logins")
-    positive_control = bool(s.signout or s.account or s.fingerprint_control)
-    if positive_control and score >= LOGGED_IN_SCORE:
-        return Verdict(SessionState.LOGGED_IN, "; ".join(evidence), url, tuple(evidence))
+        corroboration.append("the session cookies seen on earlier logins")
+    if s.fingerprint_control:
+        controls.append(f"the control seen on earlier logins, “{s.fingerprint_control}”")
+    evidence = tuple(controls + corroboration)
+    # A visible sign-out needs one corroboration; weaker controls (an account menu, a hidden sign-out)
+    # need two, or a second kind of control.
+    strong = bool(s.signout)
+    needed = 1 if strong else 2
+    if s.account and (s.signout_hidden or s.signout) and not strong:
+        needed = 1
+    if controls and len(corroboration) >= needed:
+        return Verdict(SessionState.LOGGED_IN, "; ".join(evidence), url, evidence)
     if not evidence:
         return Verdict(SessionState.UNKNOWN, "no sign of a signed-in user and no login form", url)
-    return Verdict(SessionState.UNKNOWN, "not enough evidence: only " + "; ".join(evidence), url, tuple(evidence))
+    return Verdict(SessionState.UNKNOWN, "not enough evidence: only " + "; ".join(evidence), url, evidence)
 
 
 def fingerprint_from(signals: Signals, url: str) -> Fingerprint:
-    controls = tuple(dict.fromkeys(c for c in (*signals.signout, *signals.account) if c and len(c) <= 60))[:4]
+    controls = tuple(dict.fromkeys(c for c in (*signals.signout, *signals.account, *signals.signout_hidden)
+                                   if c and len(c) <= 60))[:4]
     return Fingerprint(controls=controls, cookies=tuple(sorted(signals.cookies_changed))[:8], path=_path(url))
 
 
@@ -170,15 +184,16 @@ def reopen_url(landing: str, post_login_url: str | None) -> str:
 
 
 async def check_session(
-    context: BrowserContext, url: str, *, identities: list[str] = (),  # type: ignore[assignment]
-    cookies_before: list[dict[str, Any]] | None = None, login_url: str | None = None,
-    fingerprint: Fingerprint | None = None, timeout: float = 6.0,
+    context: BrowserContext, url: str, *, identities: list[str] | None = None,
+    cookies_before: list[dict[str, Any]] | None = None, fingerprint: Fingerprint | None = None,
+    timeout: float = 6.0, navigation_timeout: float = 20.0,
 ) -> Verdict:
-    """Open ``url`` in a fresh page of ``context`` and judge it. Health checks call this too."""
+    """Open ``url`` in a fresh page of ``context`` and judge it: the proof of a login, and the health
+    check of a connection. ``timeout`` bounds how long the page may take to render once loaded."""
     page = await context.new_page()
     try:
         try:
-            await page.goto(url, wait_until="load", timeout=timeout * 1000)
+            await page.goto(url, wait_until="load", timeout=navigation_timeout * 1000)
         except PlaywrightError as exc:
             return Verdict(SessionState.UNKNOWN, f"the page could not be opened: {str(exc).splitlines()[0][:200]}", url)
         verdict = Verdict(SessionState.UNKNOWN, "not read", url)
@@ -188,8 +203,8 @@ async def check_session(
             cookies = await context.cookies()
             site = site_of(host_of(page.url) or host_of(url))
             signals = signals_of(
-                analysis, identities=list(identities), cookies_changed=cookie_changes(cookies_before, cookies, site),
-                login_url=login_url, fingerprint=fingerprint, cookie_names={c["name"] for c in cookies},
+                analysis, identities=list(identities or []), cookies_changed=cookie_changes(cookies_before, cookies, site),
+                fingerprint=fingerprint, cookie_names={c["name"] for c in cookies},
             )
             verdict = weigh(signals, page.url)
             if verdict.state != SessionState.UNKNOWN:

@@ -6,6 +6,9 @@
 * ``/loop/login`` — the right password leads to a "Stay signed in?" page whose "Yes" brings the same
   question back, for ever: a loop.
 * ``/blocked/login`` — any submission is answered "Access denied": the site took the browser for a bot.
+* ``/ghost/login`` — never creates a session at all. Every page carries a hidden account menu with
+  "Log out" (markup a site ships to everyone), a visible "Sign in", and an analytics cookie that changes
+  on every page; the right password lands on ``/ghost/home``, which says "Welcome back". Not a success.
 * ``/vanish/login`` — the right password leads to a page with nothing on it but "Thanks!": no sign-out,
   no account, no form, and no session either. Not a success.
 
@@ -13,6 +16,8 @@ The sandbox's one account signs in everywhere (``accounts``); ``/home`` is the s
 """
 
 from __future__ import annotations
+
+import secrets
 
 from tests.sites import accounts
 from tests.sites.framework import (
@@ -37,7 +42,7 @@ body { margin: 0; font: 15px/1.5 'Trebuchet MS', sans-serif; background: #eef3f1
 """
 
 
-KINDS = ("silent", "loop", "vanish", "blocked")
+KINDS = ("silent", "loop", "vanish", "blocked", "ghost")
 
 
 class QuirksSite(Site):
@@ -58,6 +63,8 @@ class QuirksSite(Site):
                 return self.kmsi()
             case "POST", "/loop/kmsi":
                 return redirect("/loop/kmsi")  # the same question again, whatever the answer
+            case "GET", "/ghost/home":
+                return self.ghost("<div class='card'><h1>Welcome back</h1><p>alice@example.com</p></div>")
             case "GET", "/vanish/thanks":
                 return html_response(document("Thanks", "<h1>Thanks!</h1>", css=CSS))
             case "GET", path if path.endswith("/login") and kind in KINDS:
@@ -77,6 +84,12 @@ class QuirksSite(Site):
         body = f'<div class="top"><b>Quirks</b><a href="/help">Help</a>{me}</div>{main}'
         return html_response(document(f"{title} · Quirks", body, css=CSS, body_attrs=LOGGED_IN if session else ""))
 
+    def ghost(self, main: str) -> Response:
+        body = ('<div class="top"><b>Quirks</b><a href="/ghost/login">Sign in</a>'
+                '<div class="me" id="user-menu" style="display:none"><span>Account</span><a href="/logout">Log out</a></div></div>' + main)
+        response = html_response(document("Quirks", body, css=CSS))
+        return response.set_cookie("_ga", secrets.token_hex(8), http_only=False)
+
     def login_page(self, kind: str) -> Response:
         main = f"""<div class="card"><h1>Sign in to Quirks</h1>
 <form method="post" action="/{kind}/login">
@@ -94,6 +107,8 @@ class QuirksSite(Site):
             return self.login_page(kind)  # the same empty form, and not a word about why
         if kind == "vanish":
             return redirect("/vanish/thanks")
+        if kind == "ghost":
+            return redirect("/ghost/home")
         response = redirect("/loop/kmsi" if kind == "loop" else "/home")
         self.sign_in(response)
         return response

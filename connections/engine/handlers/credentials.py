@@ -204,6 +204,7 @@ async def ask(run: Run, pause: Pause, message: str) -> LoginResult | UserInput:
         answer = await asyncio.wait_for(run.request.inputs(pause), timeout=run.request.input_timeout)
     except TimeoutError:
         return await run.finish(Outcome.EXPIRED, None, "Nobody answered in time.")
+    run.loop.answered()
     await run.emit(FlowStep.SUBMITTING, "Continuing with what you entered")
     return answer
 

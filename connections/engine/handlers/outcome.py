@@ -28,8 +28,7 @@ if TYPE_CHECKING:
 # A page that says the site took the browser for a robot (no CAPTCHA to solve, just a refusal).
 BOT_RE = re.compile(
     r"unusual (traffic|activity) from your (network|computer|device)|automated (queries|requests|traffic|access)"
-    r"|are you a (robot|human)\b|verify (that )?you are (a )?human|bot (traffic )?detected"
-    r"|access (to this page )?(has been |was |is )?denied|your request (has been |was )?blocked",
+    r"|are you a (robot|human)\b|verify (that )?you are (a )?human|bot (traffic )?detected|detected as a bot",
     re.I,
 )
 
@@ -50,16 +49,17 @@ async def unknown(run: Run, analysis: Analysis, frames: list[Frame]) -> LoginRes
     """Neither a sign-in step nor a page that looks signed in: a page still rendering, or one with
     nothing safe to do. Wait for it on signals (bounded); then judge it — never SUCCESS on a guess."""
     assert run.page is not None
+    here = await _verdict_here(run, analysis)
+    if here.logged_in:  # an account menu or avatar, no sign-out text: judged at once, not after a wait
+        return await conclude(run, analysis, here)
     if analysis.busy and run.loop.visits[run.loop.page] <= 2:
         if await waits.ready(run.page, run.config.render_timeout) != "timeout":
             return None
     if await run.wait_for_change(analysis.mutations, 4.0) in ("changed", "busy", "navigated"):
         return None
-    here = await _verdict_here(run, analysis)
-    if here.logged_in:
-        return await conclude(run, analysis)
     if match := BOT_RE.search(analysis.text):
-        return await run.fail(ErrorCode.BOT_DETECTED, f"The site refused the browser as automated: “{_sentence(analysis.text, match)}”.")
+        words = _sentence(analysis.text, match)
+        return await run.fail(ErrorCode.BOT_DETECTED, f"The site refused the browser as automated: “{words}”.", words)
     if analysis.website_error:
         return await run.fail(ErrorCode.WEBSITE_ERROR, "The site showed an error.", analysis.website_error)
     if not run.typist.typed_anything:
@@ -71,10 +71,12 @@ async def unknown(run: Run, analysis: Analysis, frames: list[Frame]) -> LoginRes
     )
 
 
-async def conclude(run: Run, analysis: Analysis) -> LoginResult | None:
-    """The page looks signed in: prove it on a fresh page of the site, opened with this browser's state."""
+async def conclude(run: Run, analysis: Analysis, here: Verdict | None = None) -> LoginResult | None:
+    """The page looks signed in: prove it on a fresh page of the connection's site, opened with this
+    browser's state. A landing on another site (an identity provider's account page) proves nothing
+    for this one: the proof is then asked of the connection's own post-login page, or its home."""
     assert run.page is not None
-    here = await _verdict_here(run, analysis)
+    here = here or await _verdict_here(run, analysis)
     if not here.logged_in:
         if here.state == SessionState.LOGGED_OUT:
             return await run.fail(ErrorCode.NAVIGATION_CONFUSED,
@@ -85,10 +87,15 @@ async def conclude(run: Run, analysis: Analysis) -> LoginResult | None:
             f"{_looks(analysis)}. AuthHub did not guess.",
         )
     plan = run.request.plan if run.request.use_plan else None
-    url = reopen_url(run.page.url, plan.post_login_url if plan else None)
+    learned = plan.post_login_url if plan else None
+    url = reopen_url(run.page.url, learned)
+    if site_of(host_of(url)) != site_of(run.request.domain):
+        home = f"{urlsplit(run.page.url).scheme or 'https'}://{run.request.domain}{_port(run)}/"
+        url = learned if learned and site_of(host_of(learned)) == site_of(run.request.domain) else home
     verdict = await check_session(
         run.context, url, identities=run.values.identities(), cookies_before=run.cookies_before,
-        login_url=run.form_url, fingerprint=run.request.fingerprint, timeout=run.config.render_timeout,
+        fingerprint=run.request.fingerprint, timeout=run.config.render_timeout,
+        navigation_timeout=run.config.navigation_timeout,
     )
     if run.guard.blocked:
         return await run.blocked()
@@ -106,9 +113,17 @@ async def _verdict_here(run: Run, analysis: Analysis) -> Verdict:
     site = site_of(host_of(analysis.url) or run.request.domain)
     signals = signals_of(
         analysis, identities=run.values.identities(), cookies_changed=cookie_changes(run.cookies_before, cookies, site),
-        login_url=run.form_url, fingerprint=run.request.fingerprint, cookie_names={c["name"] for c in cookies},
+        fingerprint=run.request.fingerprint, cookie_names={c["name"] for c in cookies},
     )
     return weigh(signals, analysis.url)
+
+
+def _port(run: Run) -> str:
+    port = run.config.site_ports.get(run.request.domain)
+    if port:
+        return f":{port}"
+    parts = urlsplit(run.page.url if run.page else "")
+    return f":{parts.port}" if parts.port and site_of(parts.hostname or "") == site_of(run.request.domain) else ""
 
 
 def _where(url: str) -> str:

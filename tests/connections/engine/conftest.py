@@ -112,9 +112,10 @@ class Login:
     def __call__(self, host: str, *, person: Person | None = None, path: str | None = None, **kwargs: Any) -> LoginResult:
         person = person or Person()
         kwargs.setdefault("on_step", person.on_step)
+        login_url = kwargs.pop("login_url", None) or (self.sandbox.url(host, path) if path else None)
         request = LoginRequest(
             domain=host,
-            login_url=self.sandbox.url(host, path) if path else None,
+            login_url=login_url,
             inputs=person,
             **kwargs,
         )

@@ -23,10 +23,16 @@ def test_a_landing_that_looks_signed_in_without_a_session_is_not_a_success(login
 
 
 @pytest.mark.parametrize("scenario", every_site(), ids=site_id)
-def test_the_same_site_with_its_session_kept_logs_in(login, scenario):
-    """The control for the test above: only the session makes the difference."""
-    person = person_for(scenario, login)
-    result = login(scenario.host, person=person, **login_kwargs(scenario))
+def test_the_same_site_with_its_session_kept_logs_in_and_what_it_learned_does_not_fool_it_later(login, scenario):
+    """The control for the test above — only the session makes the difference — then the no-session
+    variant again, warm: with the plan and the fingerprint of that real success in hand."""
+    result = login(scenario.host, person=person_for(scenario, login), **login_kwargs(scenario))
     assert result.outcome == Outcome.SUCCESS, f"{result.error_code}: {result.error_message} {result.steps}"
     assert login.whoami(scenario.host, result.storage_state) == "alice"
     assert result.fingerprint is not None and result.fingerprint.controls, "the evidence that proved it is kept"
+
+    warm = login(scenario.host, person=person_for(scenario, login), **login_kwargs(
+        scenario, storage_state=no_session_state(scenario, login.sandbox), plan=result.plan,
+        fingerprint=result.fingerprint))
+    assert warm.outcome == Outcome.FAILED and warm.error_code == ErrorCode.NAVIGATION_CONFUSED, (
+        f"{warm.outcome}: {warm.error_message} {warm.steps}")

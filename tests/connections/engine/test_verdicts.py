@@ -22,34 +22,54 @@ def test_a_sign_out_link_alone_is_not_proof():
     assert weigh(Signals(signout=["Sign out"])).state == SessionState.UNKNOWN
 
 
-def test_a_sign_out_link_with_the_users_name_and_new_session_cookies_is_proof():
-    verdict = weigh(Signals(signout=["Sign out"], identity="alice", cookies_changed=("sid",)))
-    assert verdict.state == SessionState.LOGGED_IN
-    assert "sign-out control “Sign out”" in verdict.reason and "sid" in verdict.reason
+def test_a_sign_out_link_with_the_users_name_is_proof():
+    verdict = weigh(Signals(signout=["Sign out"], identity="alice"))
+    assert verdict.state == SessionState.LOGGED_IN and "sign-out control “Sign out”" in verdict.reason
 
 
 def test_evidence_without_any_control_is_not_proof():
-    signals = Signals(identity="alice", cookies_changed=("sid",), away_from_login=True)
-    assert weigh(signals).state == SessionState.UNKNOWN
+    assert weigh(Signals(identity="alice", cookies_changed=("sid",))).state == SessionState.UNKNOWN
+
+
+def test_a_weak_control_needs_two_kinds_of_corroboration():
+    assert weigh(Signals(account=["Account"], identity="alice")).state == SessionState.UNKNOWN
+    assert weigh(Signals(signout_hidden=["Log out"], cookies_changed=("sid",))).state == SessionState.UNKNOWN
+    assert weigh(Signals(account=["Account"], identity="alice", cookies_changed=("sid",))).state == SessionState.LOGGED_IN
 
 
 @pytest.mark.parametrize(
     "against",
     [Signals(signout=["Log out"], identity="alice", password_visible=True),
      Signals(account=["Account"], identity="alice", cookies_changed=("sid",), entries=["Sign in"]),
+     Signals(signout_hidden=["Log out"], account=["Menu"], identity="alice", cookies_changed=("sid",), entries=["Sign in"]),
      Signals(signout=["Log out"], identity="alice", cookies_changed=("sid",), form_step=True)],
-    ids=["a password field", "a sign-in entry point", "a sign-in step"],
+    ids=["a password field", "a sign-in entry point", "a sign-in entry point beside a hidden sign-out", "a sign-in step"],
 )
 def test_a_login_form_or_sign_in_entry_in_view_means_logged_out(against):
     assert weigh(against).state == SessionState.LOGGED_OUT
 
 
-def test_the_control_seen_on_earlier_logins_counts_double():
-    analysis = Analysis(PageKind.LOGGED_IN, "https://app.example/home", text="Welcome")
-    analysis.account = ["Open user menu"]  # type: ignore[attr-defined]
+def test_the_control_seen_on_earlier_logins_is_not_counted_twice():
+    analysis = Analysis(PageKind.LOGGED_IN, "https://app.example/home", text="Welcome", account=["Open user menu"])
     fingerprint = Fingerprint(controls=("Open user menu",), cookies=("sid",), path="app.example/home")
-    signals = signals_of(analysis, fingerprint=fingerprint, cookie_names={"sid", "other"})
-    assert weigh(signals).state == SessionState.LOGGED_IN
+    alone = signals_of(analysis, fingerprint=fingerprint, cookie_names={"other"})
+    assert weigh(alone).state == SessionState.UNKNOWN, "the remembered control is still one control"
+    with_cookies = signals_of(analysis, fingerprint=fingerprint, cookie_names={"sid", "other"},
+                              cookies_changed=("sid",))
+    assert weigh(with_cookies).state == SessionState.LOGGED_IN
+
+
+def test_cookies_every_page_sets_are_no_sign_of_a_session():
+    analysis = Analysis(PageKind.LOGGED_IN, "https://app.example/", logout=["Log out"])
+    signals = signals_of(analysis, cookies_changed=("_ga", "csrftoken", "OptanonConsent"))
+    assert signals.cookies_changed == () and weigh(signals).state == SessionState.UNKNOWN
+
+
+def test_a_short_identifier_is_not_found_inside_other_words():
+    analysis = Analysis(PageKind.LOGGED_IN, "https://app.example/", text="Join our information session", logout=["Log out"])
+    assert signals_of(analysis, identities=["info@example.com", "info", "jo"]).identity is None
+    named = Analysis(PageKind.LOGGED_IN, "https://app.example/", text="Signed in as alice@example.com", logout=["Log out"])
+    assert signals_of(named, identities=["alice@example.com"]).identity == "alice@example.com"
 
 
 def test_a_spent_callback_is_not_reopened():
@@ -72,6 +92,35 @@ def test_a_page_with_nothing_on_it_after_the_password_is_not_a_success(login):
     result = login("quirks.localhost", path="/vanish/login", values=RIGHT)
     assert result.outcome == Outcome.FAILED and result.error_code == ErrorCode.NAVIGATION_CONFUSED
     assert "neither a sign-in step nor signed in" in result.error_message and "Thanks!" in result.error_message
+
+
+def test_hidden_sign_out_markup_and_changing_cookies_on_a_signed_out_site_are_not_a_success(login, sandbox):
+    """The landing says "Welcome back" and carries a sign-out in a hidden menu, but shows "Sign in": the
+    engine follows it back to the form, and does not send the accepted password a second time."""
+    before = len(sandbox.login_attempts("quirks.localhost"))
+    result = login("quirks.localhost", path="/ghost/login", values=RIGHT, mode=Mode.UNATTENDED)
+    assert result.outcome == Outcome.FAILED and result.error_code == ErrorCode.CREDENTIALS_INVALID, result.error_message
+    assert [a["ok"] for a in sandbox.login_attempts("quirks.localhost")[before:]] == [True]
+
+
+def test_a_landing_on_the_identity_provider_is_no_proof_for_the_application(login, sandbox):
+    """The connection is the app's; its login starts on the identity provider, whose own pages look
+    signed in afterwards. Only the app's page can prove the app's session — and it has none."""
+    result = login("sso-app.localhost", login_url=sandbox.url("idp.localhost", "/signin/identifier"),
+                   values={"email": accounts.EMAIL, "password": accounts.PASSWORD},
+                   allowed_domains=["idp.localhost"], credential_domain="idp.localhost")
+    assert result.outcome == Outcome.FAILED and result.error_code == ErrorCode.NAVIGATION_CONFUSED, result.error_message
+    assert "sso-app.localhost/" in result.error_message
+
+
+def test_a_person_may_mistype_the_password_more_than_once(login, sandbox):
+    before = len(sandbox.login_attempts("classic.localhost"))
+    person = Person(answers=[lambda pause: UserInput(fields={"password": "typo-one"}),
+                             lambda pause: UserInput(fields={"password": "typo-two"}),
+                             lambda pause: UserInput(fields={"password": accounts.PASSWORD})])
+    result = login("classic.localhost", path="/login", values=WRONG, person=person)
+    assert result.outcome == Outcome.SUCCESS, f"{result.error_code}: {result.error_message}"
+    assert [a["ok"] for a in sandbox.login_attempts("classic.localhost")[before:]] == [False, False, False, True]
 
 
 def test_a_site_that_refuses_the_browser_as_a_robot_ends_bot_detected_in_its_words(login):
