@@ -17,13 +17,12 @@ from connections.engine.browser import BASE_ARGS, BrowserHost, EngineConfig
 from connections.engine.egress import EgressGuard
 from connections.engine.hosts import host_of
 from connections.engine.run import Run, first_line
-from connections.engine.totp_codes import totp_wait
 from connections.engine.types import ErrorCode, LoginRequest, LoginResult, Outcome
 from connections.engine.typist import Refused
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["BASE_ARGS", "BrowserHost", "EngineConfig", "LoginEngine", "totp_wait"]
+__all__ = ["BASE_ARGS", "BrowserHost", "EngineConfig", "LoginEngine"]
 
 
 class LoginEngine:

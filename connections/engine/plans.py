@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Frame, Page
 
+from connections.engine.classify import Element
 from connections.engine.hosts import host_of
 from connections.engine.types import FlowStep, LoginPlan, PlanAction, PlanPage
 
@@ -28,6 +29,18 @@ REPLAYABLE = ("fill", "click", "check", "totp", "press", "choose")
 def page_path(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.hostname}{parts.path or '/'}"
+
+
+def css_text_selector(element: Element) -> str:
+    if element.durable:
+        return element.durable
+    text = (element.data.get("first") or element.text or "").replace('"', '\\"')
+    if not text:
+        return ""
+    tag = element.data.get("tag", "*")
+    role = element.data.get("role")
+    base = f'[role="{role}"]' if role and tag in ("div", "span", "li") else tag
+    return f'{base}:text-is("{text}")'
 
 
 class PlanBook:
@@ -82,6 +95,7 @@ async def replay(run: Run) -> bool:
     start_url = page.url
     try:
         keys: list[str] = []
+        typed = ""  # a one-time code typed on this page
         for action in steps:
             frame = await _frame_for(run, action)
             if not run.policy.allows_url(frame.url):
@@ -103,11 +117,13 @@ async def replay(run: Run) -> bool:
             elif action.kind == "totp":
                 code = await run.totp.code(fresh=False)
                 await run.typist.type(frame, locator, code, "totp_code", stored=True)
+                keys.append("totp_code")
+                typed = code
             elif action.kind == "check":
                 await locator.check()
             else:
                 if keys:
-                    run.note_submission(path, None, tuple(keys), "", "", host_of(frame.url))
+                    run.note_submission(path, None, tuple(keys), "", "", host_of(frame.url), typed=typed)
                 await run.press(frame, locator, enter=action.kind == "press")
         # Kept under the page they were replayed on (a click may have left it).
         book.first_action_url = book.first_action_url or start_url

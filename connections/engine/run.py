@@ -19,13 +19,13 @@ from playwright.async_api import BrowserContext, Locator, Page
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Frame as PwFrame
 
-from connections.engine import waits
+from connections.engine import handlers, waits
 from connections.engine.browser import EngineConfig
 from connections.engine.classify import Analysis, Element, Input, PageKind
 from connections.engine.egress import EgressListener
 from connections.engine.guard import NetworkGuard
 from connections.engine.hosts import HostPolicy, host_of, site_of
-from connections.engine.plans import PlanBook, page_path, replay
+from connections.engine.plans import PlanBook, css_text_selector, page_path, replay
 from connections.engine.recording import Recorder
 from connections.engine.snapshot import read_page
 from connections.engine.totp_codes import TotpClock
@@ -93,18 +93,6 @@ class LoopGuard:
 # Errors on the page as a form is submitted are the answer to an earlier attempt: marked, the collector
 # no longer reports them unless their text changes (a toast that lingers is not this attempt's answer).
 MARK_ERRORS = """() => { for (const [el, text] of (window.__ah && window.__ah.errors) || []) el.setAttribute("data-ah-seen", text); }"""
-
-
-def css_text_selector(element: Element) -> str:
-    if element.durable:
-        return element.durable
-    text = (element.data.get("first") or element.text or "").replace('"', '\\"')
-    if not text:
-        return ""
-    tag = element.data.get("tag", "*")
-    role = element.data.get("role")
-    base = f'[role="{role}"]' if role and tag in ("div", "span", "li") else tag
-    return f'{base}:text-is("{text}")'
 
 
 class Run:
@@ -208,8 +196,6 @@ class Run:
     # --- the loop ---------------------------------------------------------------------------------
 
     async def execute(self) -> LoginResult:
-        from connections.engine import handlers
-
         # All are round trips to the driver; the routes only have to be in place before the first navigation.
         stored = bool(self.request.values or self.request.totp_secret)
         expected = site_of(self.policy.credential_domain) if stored else None

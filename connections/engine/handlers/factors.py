@@ -12,8 +12,7 @@ from connections.engine import pauses
 from connections.engine.classify import Analysis, PageKind
 from connections.engine.handlers.credentials import ask
 from connections.engine.hosts import host_of
-from connections.engine.plans import page_path
-from connections.engine.run import css_text_selector
+from connections.engine.plans import css_text_selector, page_path
 from connections.engine.types import ErrorCode, FlowStep, LoginResult, Mode, Outcome, PlanAction
 
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from connections.engine.engine import totp_wait
+from connections.engine.totp_codes import totp_wait
 
 
 @pytest.mark.parametrize(
