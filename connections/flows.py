@@ -160,7 +160,7 @@ def flow_submit(*, connection: AuthConnection, data: dict[str, Any]) -> LoginFlo
         raise AppError("This connection has no login in progress: start one with login first.", code="no_flow_in_progress")
     sent = data.get("interaction_id")
     pause = flow.current_pause
-    if sent and sent != (pause.interaction_id if pause else flow.pause.get("interaction_id")):
+    if sent and sent != (pause.interaction_id if pause else None):
         raise AppError(
             "This interaction_id is stale: the login has moved on. Read the connection again and answer "
             "what it asks now.",

@@ -325,7 +325,8 @@ class BrowserRunner:
             # Canceled, expired or deleted while the engine was finishing: the earlier end stands.
             logger.info("flow %s had already ended; its %s result was dropped", flow_id, result.outcome.value)
             return
-        logger.info("flow %s finished: %s %s", flow_id, result.outcome.value, result.error_code or "")
+        logger.info("flow %s finished: %s %s%s", flow_id, result.outcome.value, result.error_code or "",
+                    f" (proved by {result.verification})" if result.verification else "")
 
     async def _wait_for_input(self, flow_id: str, pause: Pause) -> UserInput:
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
