@@ -122,8 +122,8 @@ async def replay(run: Run) -> bool:
             elif action.kind == "check":
                 await locator.check()
             else:
-                if keys:
-                    run.note_submission(path, None, tuple(keys), "", "", host_of(frame.url), typed=typed)
+                if keys:  # not read, so no signature: the next read waits for the page to react
+                    run.note_submission(path, None, tuple(keys), None, page.url, host_of(frame.url), typed=typed)
                 await run.press(frame, locator, enter=action.kind == "press")
         # Kept under the page they were replayed on (a click may have left it).
         book.first_action_url = book.first_action_url or start_url

@@ -58,9 +58,18 @@ class Submission:
     path: str
     kind: PageKind | None
     keys: tuple[str, ...]
-    signature: str
+    signature: str | None  # the form's signature; None when replayed from a plan (not read)
     url: str
     fields: list[tuple[PwFrame, str, str]] = field(default_factory=list)  # (frame, selector, credential key)
+    waited: bool = False  # the page was already given its time to react
+
+    def unanswered_on(self, analysis: Analysis) -> bool:
+        """The page is still the form that was submitted, and it has not been waited on yet."""
+        if self.signature is None:  # replayed: any form of the kind it filled is still "the form"
+            same = analysis.kind in (PageKind.LOGIN, PageKind.IDENTIFIER, PageKind.OTP)
+        else:
+            same = self.signature == analysis.signature
+        return not self.waited and same and self.url == analysis.url
 
 
 class LoopGuard:
@@ -331,7 +340,7 @@ class Run:
         await self.press(frame, frame.locator(element.selector))
 
     def note_submission(
-        self, path: str, kind: PageKind | None, keys: tuple[str, ...], signature: str, url: str, host: str,
+        self, path: str, kind: PageKind | None, keys: tuple[str, ...], signature: str | None, url: str, host: str,
         fields: list[tuple[PwFrame, str, str]] | None = None, typed: str = "",
     ) -> None:
         """Remember what is about to be submitted. ``typed`` is a one-time value (a code) already taken

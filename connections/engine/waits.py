@@ -52,7 +52,9 @@ WAIT_FOR_CHANGE = """
     const now = performance.now();
     if (s.count !== since) {
       first = first ?? now;
-      if (now - s.last >= quiet) { resolve("changed"); return; }
+      // Quiet means no DOM change for a moment and no request in flight (a form sent by fetch).
+      const net = window.__ahNet;
+      if (now - Math.max(s.last, net ? net.last : 0) >= quiet && !(net && net.pending > 0)) { resolve("changed"); return; }
       if (now - first >= busy) { resolve("busy"); return; }
     }
     if (now - t0 >= timeout) { resolve("timeout"); return; }

@@ -9,6 +9,8 @@
 * ``/ghost/login`` — never creates a session at all. Every page carries a hidden account menu with
   "Log out" (markup a site ships to everyone), a visible "Sign in", and an analytics cookie that changes
   on every page; the right password lands on ``/ghost/home``, which says "Welcome back". Not a success.
+* ``/slowjs/login`` — a form sent by script whose answer takes 2 s (the button is disabled meanwhile); the
+  page then goes to ``/home``. Nothing may be taken for the form "coming back" while the answer is on its way.
 * ``/vanish/login`` — the right password leads to a page with nothing on it but "Thanks!": no sign-out,
   no account, no form, and no session either. Not a success.
 
@@ -18,6 +20,7 @@ The sandbox's one account signs in everywhere (``accounts``); ``/home`` is the s
 from __future__ import annotations
 
 import secrets
+import time
 
 from tests.sites import accounts
 from tests.sites.framework import (
@@ -29,6 +32,7 @@ from tests.sites.framework import (
     document,
     esc,
     html_response,
+    json_response,
     redirect,
 )
 
@@ -42,7 +46,28 @@ body { margin: 0; font: 15px/1.5 'Trebuchet MS', sans-serif; background: #eef3f1
 """
 
 
-KINDS = ("silent", "loop", "vanish", "blocked", "ghost")
+SLOWJS_FORM = """<div class="card"><h1>Sign in to Quirks</h1>
+<form id="f">
+  <label for="username">Username</label><input id="username" name="username" autocomplete="username">
+  <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password">
+  <button type="submit" id="go">Sign in</button><p id="err" role="alert"></p>
+</form></div>
+<script>
+document.getElementById("f").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const go = document.getElementById("go");
+  go.disabled = true; go.textContent = "Signing in…";
+  const answer = await fetch("/slowjs/api/login", { method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ username: username.value, password: password.value }) });
+  const data = await answer.json();
+  if (answer.ok) { location.assign(data.next); return; }
+  go.disabled = false; go.textContent = "Sign in";
+  document.getElementById("err").textContent = data.error;
+});
+</script>"""
+
+KINDS = ("silent", "loop", "vanish", "blocked", "ghost", "slowjs")
+SLOW_ANSWER_S = 2.0  # longer than the engine's "busy" limit, so only waiting on the request tells
 
 
 class QuirksSite(Site):
@@ -69,6 +94,16 @@ class QuirksSite(Site):
                 return html_response(document("Thanks", "<h1>Thanks!</h1>", css=CSS))
             case "GET", path if path.endswith("/login") and kind in KINDS:
                 return self.login_page(kind)
+            case "POST", "/slowjs/api/login":
+                time.sleep(SLOW_ANSWER_S)  # the site is slow to answer: the point of this path
+                data = req.json
+                ok = accounts.check_password(data.get("username", ""), data.get("password", ""))
+                self.record_attempt(data.get("username", ""), ok)
+                if not ok:
+                    return json_response({"error": "Incorrect username or password."}, 401)
+                response = json_response({"next": "/home"})
+                self.sign_in(response)
+                return response
             case "POST", "/blocked/login":
                 self.record_attempt(req.form.get("username", ""), False)
                 body = ("<h1>Access denied</h1><p>We detected unusual traffic from your network. Your request has "
@@ -91,6 +126,8 @@ class QuirksSite(Site):
         return response.set_cookie("_ga", secrets.token_hex(8), http_only=False)
 
     def login_page(self, kind: str) -> Response:
+        if kind == "slowjs":
+            return self.page("Sign in", SLOWJS_FORM, None)
         main = f"""<div class="card"><h1>Sign in to Quirks</h1>
 <form method="post" action="/{kind}/login">
   <label for="username">Username</label><input id="username" name="username" autocomplete="username">

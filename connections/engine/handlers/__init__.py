@@ -51,7 +51,7 @@ async def _after_submit(run: Run, analysis: Analysis, frames: list[Frame]) -> Lo
     or the site has not reacted yet (slow server, single-page app): wait for it, never resubmit.
     False when the page is not that form."""
     last = run.last_submit
-    pending = last is not None and last.signature == analysis.signature and last.url == analysis.url
+    pending = last is not None and last.unanswered_on(analysis)
     if not pending or analysis.website_error or analysis.kind == PageKind.LOGGED_IN:
         return False
     assert last is not None
@@ -60,7 +60,7 @@ async def _after_submit(run: Run, analysis: Analysis, frames: list[Frame]) -> Lo
         key, message = invalid
         analysis.website_error = message
         last.keys = (key,)
-        last.signature = ""
+        last.waited = True
         return await credentials.credentials(run, analysis, frames)
     if run.guard.blocked:
         return await run.blocked()
@@ -68,7 +68,7 @@ async def _after_submit(run: Run, analysis: Analysis, frames: list[Frame]) -> Lo
         if run.guard.blocked:
             return await run.blocked()
         return await run.fail(ErrorCode.STUCK_IN_LOOP, "The site did not react to the submitted form.")
-    last.signature = ""
+    last.waited = True
     return None
 
 

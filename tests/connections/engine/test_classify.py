@@ -20,7 +20,7 @@ def saved(name: str, query: str = "") -> str:
 @pytest.fixture
 def browse(loop, browser_host):
     """Opens a saved page and reads it once it has loaded, then again after each step: a selector to
-    wait for."""
+    wait for, or "click:<selector>" to click."""
 
     async def _browse(name: str, steps: tuple[str, ...], query: str):
         context = await browser_host.browser.new_context()
@@ -32,7 +32,10 @@ def browse(loop, browser_host):
             await page.goto(saved(name, query))
             readings = [(await read_page(page))[0]]
             for step in steps:
-                await page.wait_for_selector(step, state="attached")
+                if step.startswith("click:"):
+                    await page.click(step.removeprefix("click:"))
+                else:
+                    await page.wait_for_selector(step, state="attached")
                 readings.append((await read_page(page))[0])
             return readings
         finally:
@@ -412,7 +415,7 @@ def test_the_signature_stays_the_same_when_a_single_page_app_renders_the_same_fo
 
 
 def test_the_signature_changes_when_another_step_replaces_the_form(browse):
-    sms, app = browse("step_swap.html", "form[action='/challenge/totp']")
+    sms, _, app = browse("step_swap.html", "click:button[type=submit]", "form[action='/challenge/totp']")
     assert sms.kind == app.kind == PageKind.OTP
     assert sms.signature != app.signature
 

@@ -123,6 +123,15 @@ def test_a_person_may_mistype_the_password_more_than_once(login, sandbox):
     assert [a["ok"] for a in sandbox.login_attempts("classic.localhost")[before:]] == [False, False, False, True]
 
 
+def test_a_replayed_plan_waits_for_a_slow_scripted_answer_instead_of_taking_the_form_for_refused(login, sandbox):
+    first = login("quirks.localhost", path="/slowjs/login", values=RIGHT, mode=Mode.UNATTENDED)
+    assert first.outcome == Outcome.SUCCESS, first.error_message
+    before = len(sandbox.login_attempts("quirks.localhost"))
+    again = login("quirks.localhost", values=RIGHT, plan=first.plan, mode=Mode.UNATTENDED)
+    assert again.outcome == Outcome.SUCCESS, f"{again.error_code}: {again.error_message}"
+    assert [a["ok"] for a in sandbox.login_attempts("quirks.localhost")[before:]] == [True]
+
+
 def test_a_site_that_refuses_the_browser_as_a_robot_ends_bot_detected_in_its_words(login):
     result = login("quirks.localhost", path="/blocked/login", values=RIGHT)
     assert result.outcome == Outcome.FAILED and result.error_code == ErrorCode.BOT_DETECTED
