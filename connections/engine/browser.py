@@ -49,6 +49,12 @@ class EngineConfig:
     static_hosts: dict[str, str] = field(default_factory=dict)
 
 
+def first_line(exc: BaseException, limit: int = 300) -> str:
+    """What the browser said, in one line (Playwright errors carry a call log after it)."""
+    text = str(exc).strip()
+    return text.splitlines()[0][:limit] if text else type(exc).__name__
+
+
 class BrowserHost:
     """One Chromium for many logins (one context each)."""
 

@@ -13,10 +13,10 @@ import logging
 from playwright.async_api import Browser
 from playwright.async_api import Error as PlaywrightError
 
-from connections.engine.browser import BASE_ARGS, BrowserHost, EngineConfig
+from connections.engine.browser import BASE_ARGS, BrowserHost, EngineConfig, first_line
 from connections.engine.egress import EgressGuard
 from connections.engine.hosts import host_of
-from connections.engine.run import Run, first_line
+from connections.engine.run import Run
 from connections.engine.types import ErrorCode, LoginRequest, LoginResult, Outcome
 from connections.engine.typist import Refused
 

@@ -80,6 +80,12 @@ def host_of(url: str) -> str:
         return ""
 
 
+def page_path(url: str) -> str:
+    """A page as plans, loops and messages name it: host and path, without the query."""
+    parts = urlsplit(url)
+    return f"{parts.hostname}{parts.path or '/'}"
+
+
 def tenant_root(host: str) -> str | None:
     """The multi-tenant root ``host`` is under (or is), if any."""
     return next((root for root in MULTI_TENANT_ROOTS if host == root or host.endswith("." + root)), None)

@@ -49,8 +49,6 @@ def page_error(frames: Iterable[FrameLike]) -> str | None:
     found: list[tuple[int, int, str]] = []
     for frame in frames:
         for position, entry in enumerate(frame.data.get("errors", [])):
-            if isinstance(entry, str):  # collector output from before errors carried their source
-                entry = {"text": entry, "source": "class"}
             text, source = entry.get("text", ""), entry.get("source", "class")
             if text and _error_like(text, source, bool(entry.get("long"))):
                 found.append((0 if source in STRONG_SOURCES else 1, frame.index * 10000 + position, text))

@@ -10,13 +10,13 @@ from __future__ import annotations
 import logging
 import time
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Frame, Page
 
+from connections.engine.browser import first_line
 from connections.engine.classify import Element
-from connections.engine.hosts import host_of
+from connections.engine.hosts import host_of, page_path
 from connections.engine.types import FlowStep, LoginPlan, PlanAction, PlanPage
 
 if TYPE_CHECKING:
@@ -24,11 +24,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 REPLAYABLE = ("fill", "click", "check", "totp", "press", "choose")
-
-
-def page_path(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.hostname}{parts.path or '/'}"
 
 
 def css_text_selector(element: Element) -> str:
@@ -132,7 +127,7 @@ async def replay(run: Run) -> bool:
         return True
     except PlaywrightError as exc:
         logger.info("login %s: the learned plan no longer fits %s (%s); discovering", run.request.domain, path,
-                    str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__)
+                    first_line(exc, 200))
         return False
 
 

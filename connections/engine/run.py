@@ -20,12 +20,12 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Frame as PwFrame
 
 from connections.engine import handlers, waits
-from connections.engine.browser import EngineConfig
+from connections.engine.browser import EngineConfig, first_line
 from connections.engine.classify import Analysis, Element, Input, PageKind
 from connections.engine.egress import EgressListener
 from connections.engine.guard import NetworkGuard
-from connections.engine.hosts import HostPolicy, host_of, site_of
-from connections.engine.plans import PlanBook, css_text_selector, page_path, replay
+from connections.engine.hosts import HostPolicy, host_of, page_path, site_of
+from connections.engine.plans import PlanBook, css_text_selector, replay
 from connections.engine.recording import Recorder
 from connections.engine.snapshot import read_page
 from connections.engine.totp_codes import TotpClock
@@ -380,6 +380,3 @@ class Run:
         self.record(PlanAction("press", last.durable, label="Enter"), frame)
         await self.press(frame, frame.locator(last.selector), enter=True)
 
-
-def first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__

@@ -23,8 +23,9 @@ from playwright.async_api import BrowserContext
 from playwright.async_api import Error as PlaywrightError
 
 from connections.engine import waits
+from connections.engine.browser import first_line
 from connections.engine.classify import Analysis, PageKind
-from connections.engine.hosts import host_of, site_of
+from connections.engine.hosts import host_of, page_path, site_of
 from connections.engine.snapshot import read_page
 from connections.engine.types import Fingerprint
 
@@ -156,7 +157,7 @@ def weigh(signals: Signals, url: str = "") -> Verdict:
 def fingerprint_from(signals: Signals, url: str) -> Fingerprint:
     controls = tuple(dict.fromkeys(c for c in (*signals.signout, *signals.account, *signals.signout_hidden)
                                    if c and len(c) <= 60))[:4]
-    return Fingerprint(controls=controls, cookies=tuple(sorted(signals.cookies_changed))[:8], path=_path(url))
+    return Fingerprint(controls=controls, cookies=tuple(sorted(signals.cookies_changed))[:8], path=page_path(url))
 
 
 def cookie_changes(before: list[dict[str, Any]] | None, after: list[dict[str, Any]], site: str) -> tuple[str, ...]:
@@ -183,6 +184,21 @@ def reopen_url(landing: str, post_login_url: str | None) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(query), ""))
 
 
+async def judge(
+    context: BrowserContext, analysis: Analysis, *, identities: list[str] | None = None,
+    cookies_before: list[dict[str, Any]] | None = None, fingerprint: Fingerprint | None = None, default_host: str = "",
+) -> tuple[Verdict, Signals]:
+    """Weigh one page that was just read, with the context's cookies as they are now (``default_host``:
+    whose cookies count when the page has no host of its own)."""
+    cookies = await context.cookies()
+    site = site_of(host_of(analysis.url) or default_host)
+    signals = signals_of(
+        analysis, identities=list(identities or []), cookies_changed=cookie_changes(cookies_before, cookies, site),
+        fingerprint=fingerprint, cookie_names={c["name"] for c in cookies},
+    )
+    return weigh(signals, analysis.url), signals
+
+
 async def check_session(
     context: BrowserContext, url: str, *, identities: list[str] | None = None,
     cookies_before: list[dict[str, Any]] | None = None, fingerprint: Fingerprint | None = None,
@@ -195,18 +211,13 @@ async def check_session(
         try:
             await page.goto(url, wait_until="load", timeout=navigation_timeout * 1000)
         except PlaywrightError as exc:
-            return Verdict(SessionState.UNKNOWN, f"the page could not be opened: {str(exc).splitlines()[0][:200]}", url)
+            return Verdict(SessionState.UNKNOWN, f"the page could not be opened: {first_line(exc, 200)}", url)
         verdict = Verdict(SessionState.UNKNOWN, "not read", url)
         for _ in range(3):
             await waits.ready(page, timeout / 2)
             analysis, _ = await read_page(page)
-            cookies = await context.cookies()
-            site = site_of(host_of(page.url) or host_of(url))
-            signals = signals_of(
-                analysis, identities=list(identities or []), cookies_changed=cookie_changes(cookies_before, cookies, site),
-                fingerprint=fingerprint, cookie_names={c["name"] for c in cookies},
-            )
-            verdict = weigh(signals, page.url)
+            verdict, signals = await judge(context, analysis, identities=identities, cookies_before=cookies_before,
+                                           fingerprint=fingerprint, default_host=host_of(url))
             if verdict.state != SessionState.UNKNOWN:
                 break
             # A page still rendering (a late single-page app): wait for it to change, bounded.
@@ -226,7 +237,3 @@ async def check_session(
 def _one_time(url: str) -> bool:
     return any(k.lower() in ONE_TIME_PARAMS for k, _ in parse_qsl(urlsplit(url).query, keep_blank_values=True))
 
-
-def _path(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.hostname}{parts.path or '/'}"

@@ -10,7 +10,8 @@ from playwright.async_api import Frame
 from connections.engine import pauses
 from connections.engine.classify import Analysis
 from connections.engine.handlers.credentials import ask
-from connections.engine.plans import css_text_selector, page_path
+from connections.engine.hosts import page_path
+from connections.engine.plans import css_text_selector
 from connections.engine.types import ErrorCode, FlowStep, LoginResult, PlanAction
 
 if TYPE_CHECKING:

@@ -11,8 +11,8 @@ from playwright.async_api import Frame
 
 from connections.engine import pauses
 from connections.engine.classify import Analysis, Element, Input
-from connections.engine.hosts import host_of
-from connections.engine.plans import css_text_selector, page_path
+from connections.engine.hosts import host_of, page_path
+from connections.engine.plans import css_text_selector
 from connections.engine.types import (
     ErrorCode,
     FlowStep,

@@ -10,16 +10,14 @@ from playwright.async_api import Frame
 
 from connections.engine import waits
 from connections.engine.classify import Analysis
-from connections.engine.hosts import host_of, site_of
+from connections.engine.hosts import host_of, page_path, site_of
 from connections.engine.types import ErrorCode, LoginResult
 from connections.engine.verdict import (
     SessionState,
     Verdict,
     check_session,
-    cookie_changes,
+    judge,
     reopen_url,
-    signals_of,
-    weigh,
 )
 
 if TYPE_CHECKING:
@@ -66,7 +64,7 @@ async def unknown(run: Run, analysis: Analysis, frames: list[Frame]) -> LoginRes
         return await run.fail(ErrorCode.LOGIN_FORM_NOT_FOUND, "No login form was found on the site.")
     return await run.fail(
         ErrorCode.NAVIGATION_CONFUSED,
-        f"After signing in, the page at {_where(analysis.url)} is neither a sign-in step nor signed in "
+        f"After signing in, the page at {page_path(analysis.url)} is neither a sign-in step nor signed in "
         f"({here.reason}){_looks(analysis)}. AuthHub did not guess.",
     )
 
@@ -80,10 +78,10 @@ async def conclude(run: Run, analysis: Analysis, here: Verdict | None = None) ->
     if not here.logged_in:
         if here.state == SessionState.LOGGED_OUT:
             return await run.fail(ErrorCode.NAVIGATION_CONFUSED,
-                                  f"The page at {_where(analysis.url)} is not signed in: {here.reason}.")
+                                  f"The page at {page_path(analysis.url)} is not signed in: {here.reason}.")
         return await run.fail(
             ErrorCode.NAVIGATION_CONFUSED,
-            f"The page at {_where(analysis.url)} may be signed in, but there is no proof: {here.reason}"
+            f"The page at {page_path(analysis.url)} may be signed in, but there is no proof: {here.reason}"
             f"{_looks(analysis)}. AuthHub did not guess.",
         )
     plan = run.request.plan if run.request.use_plan else None
@@ -103,19 +101,16 @@ async def conclude(run: Run, analysis: Analysis, here: Verdict | None = None) ->
         return await run.succeed(verdict, "Logged in" if run.typist.typed_anything else "Already logged in")
     return await run.fail(
         ErrorCode.NAVIGATION_CONFUSED,
-        f"The site showed a signed-in page at {_where(analysis.url)}, but a fresh page of the site ({_where(url)}) "
+        f"The site showed a signed-in page at {page_path(analysis.url)}, but a fresh page of the site ({page_path(url)}) "
         f"is not signed in: {verdict.reason}. The site did not keep the session; nothing was submitted again.",
     )
 
 
 async def _verdict_here(run: Run, analysis: Analysis) -> Verdict:
-    cookies = await run.context.cookies()
-    site = site_of(host_of(analysis.url) or run.request.domain)
-    signals = signals_of(
-        analysis, identities=run.values.identities(), cookies_changed=cookie_changes(run.cookies_before, cookies, site),
-        fingerprint=run.request.fingerprint, cookie_names={c["name"] for c in cookies},
-    )
-    return weigh(signals, analysis.url)
+    verdict, _ = await judge(run.context, analysis, identities=run.values.identities(),
+                             cookies_before=run.cookies_before, fingerprint=run.request.fingerprint,
+                             default_host=run.request.domain)
+    return verdict
 
 
 def _port(run: Run) -> str:
@@ -124,11 +119,6 @@ def _port(run: Run) -> str:
         return f":{port}"
     parts = urlsplit(run.page.url if run.page else "")
     return f":{parts.port}" if parts.port and site_of(parts.hostname or "") == site_of(run.request.domain) else ""
-
-
-def _where(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.hostname}{parts.path or '/'}"
 
 
 def _sentence(text: str, match: re.Match[str]) -> str:
