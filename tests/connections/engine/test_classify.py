@@ -20,7 +20,7 @@ def saved(name: str, query: str = "") -> str:
 @pytest.fixture
 def browse(loop, browser_host):
     """Opens a saved page and reads it once it has loaded, then again after each step: a selector to
-    wait for, or "click:<selector>" to click."""
+    wait for, "click:<selector>" to click, or "call:<expression>" to run in the page."""
 
     async def _browse(name: str, steps: tuple[str, ...], query: str):
         context = await browser_host.browser.new_context()
@@ -34,6 +34,8 @@ def browse(loop, browser_host):
             for step in steps:
                 if step.startswith("click:"):
                     await page.click(step.removeprefix("click:"))
+                elif step.startswith("call:"):
+                    await page.evaluate(step.removeprefix("call:"))
                 else:
                     await page.wait_for_selector(step, state="attached")
                 readings.append((await read_page(page))[0])
@@ -366,7 +368,7 @@ def test_a_blocking_banner_is_cleared_by_rejecting_when_it_offers_to_else_by_acc
 
 
 def test_a_skeleton_page_is_busy_and_the_form_rendered_later_reads_normally(browse):
-    loading, rendered = browse("spa_skeleton.html", "input[type=password]")
+    loading, _, rendered = browse("spa_skeleton.html", "call:dataArrived()", "input[type=password]")
     assert loading.busy and loading.kind == PageKind.UNKNOWN
     assert not rendered.busy and rendered.kind == PageKind.LOGIN
 
@@ -409,7 +411,7 @@ def test_each_mfa_row_is_labelled_by_its_heading_and_chosen_through_its_own_cont
 
 
 def test_the_signature_stays_the_same_when_a_single_page_app_renders_the_same_form_again(browse):
-    first, again = browse("rerender_login.html", "#root[data-renders='2']")
+    first, _, again = browse("rerender_login.html", "call:dataArrived()", "#root[data-renders='2']")
     assert first.password.ref != again.password.ref, "the form was rendered again"
     assert first.signature == again.signature
 
